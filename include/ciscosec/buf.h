@@ -1,0 +1,59 @@
+/* A growable byte buffer with checked appends.
+ *
+ * An append that cannot be done (out of memory, or a length that does not
+ * fit) sets `failed` and is ignored; later appends are ignored too. Writers
+ * therefore append freely and check `failed` once at the end, as mbedTLS's
+ * ASN.1 writers do. */
+#ifndef CISCOSEC_BUF_H
+#define CISCOSEC_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct cs_buf {
+    uint8_t *data;
+    size_t len;
+    size_t cap;
+    bool failed; /* an append was refused; the contents are incomplete */
+    bool secret; /* wipe the memory on growth and release */
+} cs_buf;
+
+/* A read-only view of bytes owned by someone else. */
+typedef struct cs_bytes {
+    const uint8_t *data;
+    size_t len;
+} cs_bytes;
+
+#define CS_BUF_INIT {NULL, 0, 0, false, false}
+
+void cs_buf_init(cs_buf *buf);
+/* Frees the memory (wiping it first when the buffer is secret). */
+void cs_buf_release(cs_buf *buf);
+bool cs_buf_reserve(cs_buf *buf, size_t extra);
+void cs_buf_append(cs_buf *buf, const void *data, size_t len);
+void cs_buf_append_byte(cs_buf *buf, uint8_t byte);
+/* Appends a string with its terminating NUL, which stays out of `len`'s
+ * meaning for callers that use the buffer as a C string. */
+void cs_buf_append_cstr(cs_buf *buf, const char *s);
+void cs_buf_put_u16_at(cs_buf *buf, size_t pos, uint16_t value);
+cs_bytes cs_buf_bytes(const cs_buf *buf);
+
+/* The buffer as a NUL-terminated string (empty string when nothing was
+ * appended). Valid until the next append. */
+const char *cs_buf_str(cs_buf *buf);
+
+/* Lower-case hex of bytes, NUL-terminated, into out (2*len+1 bytes). */
+void cs_hex(const uint8_t *data, size_t len, char *out);
+
+static inline uint16_t cs_load_u16(const uint8_t *p)
+{
+    return (uint16_t)((unsigned)p[0] << 8 | p[1]);
+}
+
+static inline uint32_t cs_load_u32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+#endif

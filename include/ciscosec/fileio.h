@@ -1,0 +1,45 @@
+/* Safe file handling: bounded reads, and outputs that appear whole or not
+ * at all (temporary file in the same directory, fsync, rename). */
+#ifndef CISCOSEC_FILEIO_H
+#define CISCOSEC_FILEIO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "ciscosec/buf.h"
+#include "ciscosec/error.h"
+
+/* Reads a whole regular file of at most max_size bytes. */
+int cs_read_file(const char *path, size_t max_size, cs_buf *out, cs_error *err);
+
+typedef struct cs_output {
+    char *path; /* the final name */
+    char *tmp;  /* the temporary file beside it */
+    int fd;
+} cs_output;
+
+/* Creates a temporary file beside path, with the given mode (0600 for
+ * keys), O_EXCL and O_NOFOLLOW. */
+int cs_output_open(cs_output *out, const char *path, mode_t mode, cs_error *err);
+int cs_output_write(cs_output *out, const void *data, size_t len, cs_error *err);
+/* fsync, then rename over path (or, with `replace` false, refuse when path
+ * exists), then fsync the directory. On failure the temporary file is
+ * removed and path is as it was. */
+int cs_output_commit(cs_output *out, bool replace, cs_error *err);
+/* Removes the temporary file; safe after a commit and to call twice. */
+void cs_output_abort(cs_output *out);
+
+/* Writes a whole buffer to path through cs_output. */
+int cs_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                         cs_error *err);
+
+/* The time to stamp into files: SOURCE_DATE_EPOCH when set (the
+ * reproducible-builds convention), else now. */
+int cs_build_time(uint32_t *out, cs_error *err);
+
+/* The part of path after the last '/'. */
+const char *cs_basename(const char *path);
+
+#endif

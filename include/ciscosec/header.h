@@ -1,0 +1,172 @@
+/* The signed header shared by .tlv, .sgn and .enc.sgn files (formats.md §2).
+ *
+ * A signed file is header || body. The signature covers the whole file
+ * with the signature element (tag 12, its length and its value) cut out.
+ * This module is the one place where the header is built, parsed and where
+ * the signed bytes are fed to a digest. */
+#ifndef CISCOSEC_HEADER_H
+#define CISCOSEC_HEADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ciscosec/buf.h"
+#include "ciscosec/crypto.h"
+#include "ciscosec/error.h"
+
+/* Header tags. */
+enum cs_header_tag {
+    CS_HDR_VERSION = 1,
+    CS_HDR_LENGTH = 2,
+    CS_HDR_SIGNER_INFO = 3,
+    CS_HDR_SIGNER_NAME = 4,
+    CS_HDR_SERIAL = 5,
+    CS_HDR_ISSUER_NAME = 6,
+    CS_HDR_SIGNATURE_INFO = 7,
+    CS_HDR_DIGEST_ALGORITHM = 8,
+    CS_HDR_SIGNATURE_ALGORITHM_INFO = 9,
+    CS_HDR_SIGNATURE_ALGORITHM = 10,
+    CS_HDR_SIGNATURE_MODULUS = 11,
+    CS_HDR_SIGNATURE = 12,
+    CS_HDR_PADDING = 13,
+    CS_HDR_FILENAME = 14,
+    CS_HDR_TIMESTAMP = 15,
+    CS_HDR_ENCRYPTION_INFO = 16,
+    CS_HDR_IV_INFO = 17,
+    CS_HDR_IV_RESERVED = 18,
+    CS_HDR_IV = 19,
+    CS_HDR_PADDING_COUNT = 20,
+    CS_HDR_KEY_INFO = 21,
+    CS_HDR_KEY_RESERVED = 22,
+    CS_HDR_KEY_SIZE = 23,
+    CS_HDR_KEY_ALGORITHM = 24,
+    CS_HDR_ENCRYPTED_KEY = 25,
+    CS_HDR_CONTENT_DIGEST_ALGORITHM = 26,
+    CS_HDR_CONTENT_DIGEST = 27,
+    CS_HDR_SIGNER_VERSION = 28
+};
+
+/* Digest algorithm codes as stored in tags 8 and 26. */
+enum cs_digest_code {
+    CS_DIGEST_SHA1 = 1,
+    CS_DIGEST_SHA256 = 2,
+    CS_DIGEST_SHA512 = 3
+};
+
+/* The smallest header: version and header-length elements. */
+#define CS_HEADER_MIN_SIZE 10
+
+/* Maps a tag-8 code to a digest; false for codes this program cannot use. */
+bool cs_digest_code_to_md(uint8_t code, cs_md *md);
+/* "SHA1", "SHA256", "SHA512", or NULL for an unknown code. */
+const char *cs_digest_code_name(uint8_t code);
+/* Parses "sha1", "sha256", "sha512" (any case) to a code. */
+bool cs_digest_code_parse(const char *name, uint8_t *code);
+
+/* The encryption fields of an .enc.sgn header (formats.md §4). */
+typedef struct cs_encryption_fields {
+    cs_bytes iv;
+    uint16_t padding_count;
+    uint16_t key_bits;
+    uint8_t key_algorithm;
+    cs_bytes encrypted_key;
+    uint8_t content_digest_code;
+    cs_bytes content_digest;
+} cs_encryption_fields;
+
+/* A parsed header: views into the caller's buffer. */
+typedef struct cs_header {
+    uint8_t version[2];
+    uint16_t length;
+    bool has_signer_version;
+    uint8_t signer_version[2];
+    bool has_signer_name, has_issuer_name, has_serial;
+    cs_bytes signer_name; /* without the NUL */
+    cs_bytes issuer_name;
+    cs_bytes serial;
+    bool has_digest;
+    uint8_t digest_code;
+    bool has_signature_algorithm, has_signature_modulus;
+    uint8_t signature_algorithm;
+    uint8_t signature_modulus;
+    bool has_signature;
+    cs_bytes signature;
+    size_t signature_offset; /* of the tag byte of element 12 */
+    bool has_filename;
+    cs_bytes filename;
+    bool has_timestamp;
+    uint32_t timestamp;
+    bool has_encryption; /* any of tags 16..27 */
+    cs_encryption_fields enc;
+} cs_header;
+
+/* Finds the header length (tag 2) among the elements at the start of a
+ * file, of which `len` bytes are at hand. */
+int cs_header_length(const uint8_t *data, size_t len, uint16_t *header_len, cs_error *err);
+
+/* Parses the header at the start of data (at least the header's length of
+ * bytes; more may follow). file_size is the whole file's size, so that a
+ * header length past the end is refused. Accepts the elements in any
+ * order; refuses unknown tags, elements that run past the header length,
+ * repeated elements and a header without version, length, signature or
+ * digest algorithm. */
+int cs_header_parse(const uint8_t *data, size_t len, uint64_t file_size, cs_header *out,
+                    cs_error *err);
+
+/* What a writer puts in a header. The signer's strings and serial come
+ * from its certificate; signature_len from its key. */
+typedef struct cs_header_spec {
+    uint8_t version[2];
+    bool has_signer_version;
+    uint8_t signer_version[2];
+    const char *signer_name;
+    const char *issuer_name;
+    cs_bytes serial;
+    uint8_t digest_code;
+    size_t signature_len;
+    const char *filename;
+    bool has_timestamp;
+    uint32_t timestamp;
+    const cs_encryption_fields *encryption; /* NULL except for .enc.sgn */
+} cs_header_spec;
+
+/* A header being written: its bytes, with room for the signature. */
+typedef struct cs_header_draft {
+    cs_buf bytes;
+    size_t signature_offset; /* of the tag byte of element 12 */
+    size_t signature_len;
+    cs_md md;
+} cs_header_draft;
+
+/* Lays out the whole header in the reference's order, with the signature
+ * element present but zero, and the padding and header length final. */
+int cs_header_draft_build(cs_header_draft *draft, const cs_header_spec *spec, cs_error *err);
+void cs_header_draft_release(cs_header_draft *draft);
+
+/* Starts the digest of a signed file: the header's bytes without the
+ * signature element. The caller then feeds the body and finishes. */
+int cs_header_digest_begin(const uint8_t *header, size_t header_len, size_t signature_offset,
+                           size_t signature_len, cs_md md, cs_hash **out, cs_error *err);
+/* The same, for a draft. */
+int cs_header_draft_digest_begin(const cs_header_draft *draft, cs_hash **out, cs_error *err);
+/* Signs the finished digest into the draft's signature element. */
+int cs_header_draft_sign(cs_header_draft *draft, const cs_key *key, const uint8_t *digest,
+                         cs_error *err);
+
+/* Signs header || body held in memory: digest, sign, done. */
+int cs_header_draft_sign_buffer(cs_header_draft *draft, const cs_key *key, const uint8_t *body,
+                                size_t body_len, cs_error *err);
+
+/* Starts the digest of a parsed file (header bytes in `header`). */
+int cs_header_verify_begin(const cs_header *hdr, const uint8_t *header, cs_hash **out,
+                           cs_error *err);
+/* Checks the header's signature over a finished digest with cert.
+ * CS_OK valid, CS_INVALID invalid. */
+int cs_header_verify_finish(const cs_header *hdr, const cs_cert *cert, const uint8_t *digest,
+                            cs_error *err);
+/* Both, for a whole file in memory. */
+int cs_header_verify_buffer(const cs_header *hdr, const uint8_t *file, size_t file_len,
+                            const cs_cert *cert, cs_error *err);
+
+#endif

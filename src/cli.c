@@ -1,0 +1,166 @@
+#include "cli.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <time.h>
+
+static void vmessage(const cli_ctx *cli, const char *fmt, va_list ap)
+{
+    fprintf(stderr, "%s: ", cli->prog);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+}
+
+int cli_fail(const cli_ctx *cli, int status, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vmessage(cli, fmt, ap);
+    va_end(ap);
+    return status;
+}
+
+int cli_file_fail(const cli_ctx *cli, const char *path, int status, const cs_error *err)
+{
+    return cli_fail(cli, status, "'%s': %s", path, err->message);
+}
+
+void cli_warn(const cli_ctx *cli, const char *path, const char *fmt, ...)
+{
+    fprintf(stderr, "%s: warning: '%s': ", cli->prog, path);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+}
+
+int cli_usage_error(const cli_ctx *cli, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s: ", cli->prog);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (try '%s --help')\n", cli->prog);
+    return CS_ERROR;
+}
+
+int cli_finish(const cli_ctx *cli, int status)
+{
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return cli_fail(cli, CS_ERROR, "cannot write the output: %s", strerror(errno));
+    return status;
+}
+
+int cli_take_verb(int *argc, char ***argv, const char *const *verbs)
+{
+    if (*argc < 2)
+        return -1;
+    for (int i = 0; verbs[i] != NULL; i++) {
+        if (strcmp((*argv)[1], verbs[i]) == 0) {
+            /* Drop the verb: argv[1..] shift down by one. */
+            (*argv)[1] = (*argv)[0];
+            (*argv)++;
+            (*argc)--;
+            return i;
+        }
+    }
+    return -1;
+}
+
+void report_text(FILE *out, cs_bytes text)
+{
+    for (size_t i = 0; i < text.len; i++) {
+        uint8_t c = text.data[i];
+        if (c < 0x20 || c == 0x7F)
+            fprintf(out, "\\x%02x", c);
+        else
+            fputc(c, out);
+    }
+}
+
+void report_hex(FILE *out, cs_bytes bytes)
+{
+    for (size_t i = 0; i < bytes.len; i++)
+        fprintf(out, "%02x", bytes.data[i]);
+}
+
+static void label(FILE *out, int width, const char *name)
+{
+    fprintf(out, "%-*s", width, name);
+}
+
+void report_line(FILE *out, int width, const char *name, const char *fmt, ...)
+{
+    label(out, width, name);
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(out, fmt, ap);
+    va_end(ap);
+    fputc('\n', out);
+}
+
+static void text_line(FILE *out, int width, const char *name, cs_bytes text)
+{
+    label(out, width, name);
+    report_text(out, text);
+    fputc('\n', out);
+}
+
+static void hex_line(FILE *out, int width, const char *name, cs_bytes bytes)
+{
+    label(out, width, name);
+    report_hex(out, bytes);
+    fputc('\n', out);
+}
+
+static void digest_line(FILE *out, int width, const char *name, uint8_t code)
+{
+    const char *digest = cs_digest_code_name(code);
+    if (digest != NULL)
+        report_line(out, width, name, "%s", digest);
+    else
+        report_line(out, width, name, "%u", code);
+}
+
+static void timestamp_line(FILE *out, int width, uint32_t timestamp)
+{
+    /* Local time, as the reference prints it. */
+    time_t t = (time_t)timestamp;
+    struct tm tm;
+    char text[32] = "?";
+    if (localtime_r(&t, &tm) != NULL)
+        strftime(text, sizeof text, "%Y-%m-%d %H:%M:%S", &tm);
+    report_line(out, width, "Timestamp:", "%s", text);
+}
+
+void report_header(FILE *out, const cs_header *h, int width)
+{
+    report_line(out, width, "Version:", "%u.%u", h->version[0], h->version[1]);
+    report_line(out, width, "Header Length:", "%u bytes", h->length);
+    if (h->has_signer_version)
+        report_line(out, width, "Signer Version:", "%u.%u", h->signer_version[0],
+                    h->signer_version[1]);
+    if (h->has_signer_name)
+        text_line(out, width, "Signer Name:", h->signer_name);
+    if (h->has_issuer_name)
+        text_line(out, width, "Issuer Name:", h->issuer_name);
+    if (h->has_serial)
+        hex_line(out, width, "Serial Number:", h->serial);
+    digest_line(out, width, "Digest Algorithm:", h->digest_code);
+    report_line(out, width, "Signature:", "%zu bytes", h->signature.len);
+    if (h->has_filename)
+        text_line(out, width, "Filename:", h->filename);
+    if (h->has_timestamp)
+        timestamp_line(out, width, h->timestamp);
+    if (h->has_encryption) {
+        const cs_encryption_fields *e = &h->enc;
+        report_line(out, width, "Encryption IV:", "%zu bytes", e->iv.len);
+        report_line(out, width, "Encryption Key:", "%zu bytes", e->encrypted_key.len);
+        digest_line(out, width, "Encryption Digest Algorithm:", e->content_digest_code);
+        hex_line(out, width, "Encryption Digest:", e->content_digest);
+    }
+    fputc('\n', out);
+}

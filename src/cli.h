@@ -1,0 +1,52 @@
+/* What the front end's commands share: the invocation, error reporting
+ * and the printing of signed headers. The library never prints; this is
+ * where its errors become one line on stderr and an exit status. */
+#ifndef CISCOSEC_CLI_H
+#define CISCOSEC_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "ciscosec/error.h"
+#include "ciscosec/header.h"
+
+typedef struct cli_ctx {
+    const char *prog; /* "ciscosec tlv", or "tlvfile" through the old name */
+    bool legacy;      /* called through an old tool's name */
+} cli_ctx;
+
+typedef int (*cli_command_fn)(int argc, char **argv, const cli_ctx *cli);
+
+/* The commands (src/cmd/<name>.c). */
+int cmd_tlv(int argc, char **argv, const cli_ctx *cli);
+
+/* "PROG: message" on stderr; returns status for `return cli_fail(...)`. */
+int cli_fail(const cli_ctx *cli, int status, const char *fmt, ...) CS_PRINTF(3, 4);
+/* "PROG: 'PATH': <err's message>"; returns status. */
+int cli_file_fail(const cli_ctx *cli, const char *path, int status, const cs_error *err);
+/* "PROG: warning: 'PATH': message". */
+void cli_warn(const cli_ctx *cli, const char *path, const char *fmt, ...) CS_PRINTF(3, 4);
+/* A usage error: the message, then a hint to --help; returns CS_ERROR. */
+int cli_usage_error(const cli_ctx *cli, const char *fmt, ...) CS_PRINTF(2, 3);
+/* Flushes stdout; a failed write (a full disk, a closed pipe) becomes
+ * exit status 2 instead of a silent success. */
+int cli_finish(const cli_ctx *cli, int status);
+
+/* Takes a leading verb ("build", "parse", ...) off the arguments when the
+ * command was called as `ciscosec CMD VERB ...`. Returns the verb's index
+ * in `verbs`, or -1 when argv[1] is not one of them. */
+int cli_take_verb(int *argc, char ***argv, const char *const *verbs);
+
+/* Prints a signed header the way the reference tools do: one "Label: value"
+ * line per field, labels padded to `width`, then a blank line. */
+void report_header(FILE *out, const cs_header *h, int width);
+/* One report line: the label padded to width, then the value. */
+void report_line(FILE *out, int width, const char *label, const char *fmt, ...) CS_PRINTF(4, 5);
+/* Prints text from a file safely: control bytes become \xNN. */
+void report_text(FILE *out, cs_bytes text);
+/* Lower-case hex. */
+void report_hex(FILE *out, cs_bytes bytes);
+
+#define REPORT_WIDTH 18 /* "Digest Algorithm: " */
+
+#endif

@@ -1,0 +1,231 @@
+#define _GNU_SOURCE /* O_CLOEXEC, O_NOFOLLOW */
+#include "ciscosec/fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+static int io_fail(cs_error *err, const char *what)
+{
+    return cs_fail(err, CS_ERROR, "%s: %s", what, strerror(errno));
+}
+
+int cs_read_file(const char *path, size_t max_size, cs_buf *out, cs_error *err)
+{
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return io_fail(err, "cannot open");
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        int rc = io_fail(err, "cannot stat");
+        close(fd);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        close(fd);
+        return cs_fail(err, CS_ERROR, "not a regular file");
+    }
+    if ((uint64_t)st.st_size > max_size) {
+        close(fd);
+        return cs_fail(err, CS_ERROR, "file is too large (%lld bytes, at most %zu)",
+                       (long long)st.st_size, max_size);
+    }
+    size_t want = (size_t)st.st_size;
+    int rc = CS_OK;
+    if (!cs_buf_reserve(out, want + 1)) {
+        rc = cs_fail(err, CS_ERROR, "out of memory");
+        want = 0;
+    }
+    /* Read to the size seen at open; a file that grows meanwhile is cut
+     * there, one that shrinks ends early. */
+    while (rc == CS_OK && out->len < want) {
+        ssize_t n = read(fd, out->data + out->len, want - out->len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            rc = io_fail(err, "cannot read");
+        else if (n == 0)
+            break;
+        else
+            out->len += (size_t)n;
+    }
+    close(fd);
+    return rc;
+}
+
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+static mode_t saved_umask;
+
+static void read_umask(void)
+{
+    saved_umask = umask(0);
+    umask(saved_umask);
+}
+
+/* umask() can only be read by setting it, so read it once. */
+static mode_t process_umask(void)
+{
+    pthread_once(&umask_once, read_umask);
+    return saved_umask;
+}
+
+static char *temp_name_for(const char *path)
+{
+    const char *base = cs_basename(path);
+    size_t dir_len = (size_t)(base - path);
+    size_t size = strlen(path) + 16;
+    char *tmp = malloc(size);
+    if (tmp != NULL)
+        snprintf(tmp, size, "%.*s.%s.XXXXXX", (int)dir_len, path, base);
+    return tmp;
+}
+
+int cs_output_open(cs_output *out, const char *path, mode_t mode, cs_error *err)
+{
+    out->fd = -1;
+    out->path = strdup(path);
+    out->tmp = temp_name_for(path);
+    if (out->path == NULL || out->tmp == NULL) {
+        cs_output_abort(out);
+        return cs_fail(err, CS_ERROR, "out of memory");
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        cs_output_abort(out);
+        return cs_fail(err, CS_ERROR, "is a directory");
+    }
+    /* mkostemp creates the file 0600 with O_EXCL; widen it afterwards to
+     * the mode asked for (never wider, for keys). */
+    out->fd = mkostemp(out->tmp, O_CLOEXEC);
+    if (out->fd < 0) {
+        int rc = io_fail(err, "cannot create a temporary file");
+        free(out->tmp);
+        out->tmp = NULL;
+        cs_output_abort(out);
+        return rc;
+    }
+    if (fchmod(out->fd, mode & ~process_umask()) != 0) {
+        int rc = io_fail(err, "cannot set the file mode");
+        cs_output_abort(out);
+        return rc;
+    }
+    return CS_OK;
+}
+
+int cs_output_write(cs_output *out, const void *data, size_t len, cs_error *err)
+{
+    const uint8_t *p = data;
+    while (len > 0) {
+        ssize_t n = write(out->fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return io_fail(err, "cannot write");
+        p += n;
+        len -= (size_t)n;
+    }
+    return CS_OK;
+}
+
+static void sync_directory_of(const char *path)
+{
+    const char *base = cs_basename(path);
+    char dir[PATH_MAX];
+    if (base == path)
+        snprintf(dir, sizeof dir, ".");
+    else
+        snprintf(dir, sizeof dir, "%.*s", (int)(base - path), path);
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+}
+
+int cs_output_commit(cs_output *out, bool replace, cs_error *err)
+{
+    int rc = CS_OK;
+    if (fsync(out->fd) != 0)
+        rc = io_fail(err, "cannot write");
+    if (close(out->fd) != 0 && rc == CS_OK)
+        rc = io_fail(err, "cannot write");
+    out->fd = -1;
+    if (rc == CS_OK) {
+        /* link() fails when the name exists, which rename() would not. */
+        int moved = replace ? rename(out->tmp, out->path) : link(out->tmp, out->path);
+        if (moved != 0)
+            rc = errno == EEXIST ? cs_fail(err, CS_ERROR, "already exists")
+                                 : io_fail(err, "cannot create");
+        else if (!replace)
+            (void)unlink(out->tmp);
+        else {
+            free(out->tmp);
+            out->tmp = NULL;
+        }
+    }
+    if (rc == CS_OK)
+        sync_directory_of(out->path);
+    cs_output_abort(out);
+    return rc;
+}
+
+void cs_output_abort(cs_output *out)
+{
+    if (out->fd >= 0)
+        close(out->fd);
+    out->fd = -1;
+    if (out->tmp != NULL)
+        (void)unlink(out->tmp);
+    free(out->tmp);
+    free(out->path);
+    out->tmp = NULL;
+    out->path = NULL;
+}
+
+int cs_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
+                         cs_error *err)
+{
+    cs_output out;
+    int rc = cs_output_open(&out, path, mode, err);
+    if (rc != CS_OK)
+        return rc;
+    rc = cs_output_write(&out, data, len, err);
+    if (rc == CS_OK)
+        return cs_output_commit(&out, true, err);
+    cs_output_abort(&out);
+    return rc;
+}
+
+int cs_build_time(uint32_t *out, cs_error *err)
+{
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch == NULL || *epoch == '\0') {
+        time_t now = time(NULL);
+        if (now < 0 || (unsigned long long)now > UINT32_MAX)
+            return cs_fail(err, CS_ERROR, "the clock is outside the 32-bit timestamp range");
+        *out = (uint32_t)now;
+        return CS_OK;
+    }
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(epoch, &end, 10);
+    if (errno != 0 || *end != '\0' || epoch[0] == '-' || v > UINT32_MAX)
+        return cs_fail(err, CS_ERROR,
+                       "SOURCE_DATE_EPOCH must be seconds since 1970 that fit in 32 bits, not '%s'",
+                       epoch);
+    *out = (uint32_t)v;
+    return CS_OK;
+}
+
+const char *cs_basename(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    return slash != NULL ? slash + 1 : path;
+}

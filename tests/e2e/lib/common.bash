@@ -1,0 +1,74 @@
+# Shared by the end-to-end tests. CTest sets BIN (the directory holding
+# ciscosec and its symlinks), DATA (tests/data) and SRC (the source tree).
+set -euo pipefail
+
+: "${BIN:?BIN must name the build directory holding ciscosec}"
+: "${DATA:?DATA must name tests/data}"
+PATH="$BIN:$PATH"
+export TZ=UTC LC_ALL=C
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ciscosec-test.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"
+
+failures=0
+checks=0
+
+fail() {
+    echo "FAIL: $*" >&2
+    failures=$((failures + 1))
+}
+
+pass() {
+    checks=$((checks + 1))
+}
+
+# expect_status CODE COMMAND...: runs COMMAND with its stdout in $WORK/out
+# and stderr in $WORK/err, and checks its exit status.
+expect_status() {
+    local want=$1 got=0
+    shift
+    "$@" >"$WORK/out" 2>"$WORK/err" || got=$?
+    if [[ $got != "$want" ]]; then
+        fail "exit $got, expected $want: $*"
+        sed 's/^/  stdout: /' "$WORK/out" >&2
+        sed 's/^/  stderr: /' "$WORK/err" >&2
+        return 0
+    fi
+    pass
+}
+
+# expect_one_line_error PATTERN: stderr is one line matching PATTERN.
+expect_one_line_error() {
+    local lines
+    lines=$(wc -l <"$WORK/err")
+    if [[ $lines != 1 ]] || ! grep -qE -- "$1" "$WORK/err"; then
+        fail "expected one error line matching '$1', got:"
+        sed 's/^/  stderr: /' "$WORK/err" >&2
+        return 0
+    fi
+    pass
+}
+
+expect_same_file() {
+    if cmp -s "$1" "$2"; then pass; else fail "$1 differs from $2"; fi
+}
+
+expect_absent() {
+    if [[ -e $1 ]]; then fail "$1 exists but should not"; else pass; fi
+}
+
+# No temporary files left beside outputs (.NAME.XXXXXX).
+expect_no_temp_files() {
+    local dir=${1:-.} leftovers
+    leftovers=$(find "$dir" -maxdepth 1 -name '.*.??????' | head -n 5)
+    if [[ -n $leftovers ]]; then fail "temporary files left: $leftovers"; else pass; fi
+}
+
+finish() {
+    if ((failures > 0)); then
+        echo "$failures of $((checks + failures)) checks failed" >&2
+        exit 1
+    fi
+    echo "$checks checks passed"
+}
