@@ -1,26 +1,15 @@
 /* The crypto module: everything that touches mbedTLS.
  *
- * The API differences between mbedTLS 2.28 and 3.x live in this file and
+ * The API differences between mbedTLS 2.28 and 3.x live in src/crypto/ and
  * nowhere else: 3.x hides struct members behind MBEDTLS_PRIVATE(), adds
  * RNG arguments to key parsing and pair checking, and a buffer size to
  * mbedtls_pk_sign. */
-#define MBEDTLS_ALLOW_PRIVATE_ACCESS /* 3.x: certificate fields we read */
-
-#include "ciscosec/crypto.h"
+#include "internal.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <mbedtls/ctr_drbg.h>
-#include <mbedtls/entropy.h>
-#include <mbedtls/error.h>
-#include <mbedtls/md.h>
-#include <mbedtls/pk.h>
-#include <mbedtls/platform_util.h>
-#include <mbedtls/rsa.h>
-#include <mbedtls/version.h>
-#include <mbedtls/x509_crt.h>
 #if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
@@ -28,25 +17,8 @@
 #include "ciscosec/fileio.h"
 #include "ciscosec/names.h"
 
-#ifndef MBEDTLS_PRIVATE
-#define MBEDTLS_PRIVATE(member) member
-#endif
-
 /* PEM certificates and keys are small; refuse anything absurd early. */
 #define MAX_PEM_FILE (1024 * 1024)
-
-struct cs_cert {
-    mbedtls_x509_crt crt;
-};
-
-struct cs_key {
-    mbedtls_pk_context pk;
-};
-
-struct cs_hash {
-    mbedtls_md_context_t ctx;
-    cs_md md;
-};
 
 /* --- library set-up ---------------------------------------------------- */
 
@@ -61,7 +33,7 @@ static void psa_setup(void)
 #endif
 }
 
-static void crypto_setup(void)
+void crypto_setup(void)
 {
     pthread_once(&psa_once, psa_setup);
 }
@@ -77,7 +49,7 @@ void cs_zeroize(void *p, size_t len)
         mbedtls_platform_zeroize(p, len);
 }
 
-static int mbed_fail(cs_error *err, int status, int mbed_rc, const char *what)
+int crypto_fail(cs_error *err, int status, int mbed_rc, const char *what)
 {
     char detail[160];
     mbedtls_strerror(mbed_rc, detail, sizeof detail);
@@ -94,7 +66,7 @@ static _Thread_local struct {
     mbedtls_ctr_drbg_context drbg;
 } thread_rng;
 
-static int rng_ready(cs_error *err)
+int crypto_rng_ready(cs_error *err)
 {
     if (thread_rng.ready)
         return CS_OK;
@@ -107,23 +79,23 @@ static int rng_ready(cs_error *err)
     if (rc != 0) {
         mbedtls_ctr_drbg_free(&thread_rng.drbg);
         mbedtls_entropy_free(&thread_rng.entropy);
-        return mbed_fail(err, CS_ERROR, rc, "cannot seed the random number generator");
+        return crypto_fail(err, CS_ERROR, rc, "cannot seed the random number generator");
     }
     thread_rng.ready = 1;
     return CS_OK;
 }
 
-static int rng_callback(void *ctx, unsigned char *out, size_t len)
+int crypto_rng(void *ctx, unsigned char *out, size_t len)
 {
     (void)ctx;
-    if (rng_ready(NULL) != CS_OK)
+    if (crypto_rng_ready(NULL) != CS_OK)
         return MBEDTLS_ERR_CTR_DRBG_ENTROPY_SOURCE_FAILED;
     return mbedtls_ctr_drbg_random(&thread_rng.drbg, out, len);
 }
 
 int cs_random(void *out, size_t len, cs_error *err)
 {
-    int rc = rng_ready(err);
+    int rc = crypto_rng_ready(err);
     if (rc != CS_OK)
         return rc;
     unsigned char *p = out;
@@ -131,7 +103,7 @@ int cs_random(void *out, size_t len, cs_error *err)
         size_t n = len < MBEDTLS_CTR_DRBG_MAX_REQUEST ? len : MBEDTLS_CTR_DRBG_MAX_REQUEST;
         int mrc = mbedtls_ctr_drbg_random(&thread_rng.drbg, p, n);
         if (mrc != 0)
-            return mbed_fail(err, CS_ERROR, mrc, "cannot generate random bytes");
+            return crypto_fail(err, CS_ERROR, mrc, "cannot generate random bytes");
         p += n;
         len -= n;
     }
@@ -140,7 +112,7 @@ int cs_random(void *out, size_t len, cs_error *err)
 
 /* --- digests ----------------------------------------------------------- */
 
-static mbedtls_md_type_t md_type(cs_md md)
+mbedtls_md_type_t crypto_md_type(cs_md md)
 {
     switch (md) {
     case CS_MD_MD5:
@@ -180,7 +152,7 @@ const char *cs_md_name(cs_md md)
 int cs_hash_new(cs_hash **out, cs_md md, cs_error *err)
 {
     crypto_setup();
-    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md_type(md));
+    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(crypto_md_type(md));
     if (info == NULL)
         return cs_fail(err, CS_ERROR, "%s is not available in this mbedTLS", cs_md_name(md));
     cs_hash *h = calloc(1, sizeof *h);
@@ -193,7 +165,7 @@ int cs_hash_new(cs_hash **out, cs_md md, cs_error *err)
         rc = mbedtls_md_starts(&h->ctx);
     if (rc != 0) {
         cs_hash_free(h);
-        return mbed_fail(err, CS_ERROR, rc, "cannot start a digest");
+        return crypto_fail(err, CS_ERROR, rc, "cannot start a digest");
     }
     *out = h;
     return CS_OK;
@@ -270,7 +242,7 @@ int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err)
                  : mbedtls_x509_crt_parse_der(&cert->crt, data, len);
     if (rc < 0 || cert->crt.raw.p == NULL) {
         cs_cert_free(cert);
-        return mbed_fail(err, CS_ERROR, rc < 0 ? rc : MBEDTLS_ERR_X509_INVALID_FORMAT,
+        return crypto_fail(err, CS_ERROR, rc < 0 ? rc : MBEDTLS_ERR_X509_INVALID_FORMAT,
                          "invalid certificate");
     }
     *out = cert;
@@ -371,7 +343,7 @@ int cs_cert_public_key(const cs_cert *cert, cs_buf *out, cs_error *err)
      * or the EC point, without the SubjectPublicKeyInfo around it. */
     int n = mbedtls_pk_write_pubkey(&p, der, &cert->crt.pk);
     if (n < 0)
-        return mbed_fail(err, CS_ERROR, n, "cannot encode the certificate's public key");
+        return crypto_fail(err, CS_ERROR, n, "cannot encode the certificate's public key");
     cs_buf_append(out, p, (size_t)n);
     if (out->failed)
         return cs_fail(err, CS_ERROR, "out of memory");
@@ -390,7 +362,7 @@ int cs_cert_verify(const cs_cert *cert, cs_md md, const uint8_t *digest, const u
     if (cs_cert_key_type(cert) != CS_KEY_RSA)
         return cs_fail(err, CS_ERROR, "the certificate's key is not RSA, so it cannot verify");
     mbedtls_pk_context *pk = (mbedtls_pk_context *)&cert->crt.pk;
-    int rc = mbedtls_pk_verify(pk, md_type(md), digest, cs_md_size(md), sig, sig_len);
+    int rc = mbedtls_pk_verify(pk, crypto_md_type(md), digest, cs_md_size(md), sig, sig_len);
     if (rc != 0)
         return cs_fail(err, CS_INVALID, "signature does not match");
     return CS_OK;
@@ -406,7 +378,7 @@ int cs_key_parse(const uint8_t *data, size_t len, cs_key **out, cs_error *err)
         return cs_fail(err, CS_ERROR, "out of memory");
     mbedtls_pk_init(&key->pk);
 #if MBEDTLS_VERSION_MAJOR >= 3
-    int rc = mbedtls_pk_parse_key(&key->pk, data, len, NULL, 0, rng_callback, NULL);
+    int rc = mbedtls_pk_parse_key(&key->pk, data, len, NULL, 0, crypto_rng, NULL);
 #else
     int rc = mbedtls_pk_parse_key(&key->pk, data, len, NULL, 0);
 #endif
@@ -414,7 +386,7 @@ int cs_key_parse(const uint8_t *data, size_t len, cs_key **out, cs_error *err)
         cs_key_free(key);
         if (rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || rc == MBEDTLS_ERR_PK_PASSWORD_MISMATCH)
             return cs_fail(err, CS_ERROR, "the private key is encrypted with a passphrase");
-        return mbed_fail(err, CS_ERROR, rc, "invalid private key");
+        return crypto_fail(err, CS_ERROR, rc, "invalid private key");
     }
     *out = key;
     return CS_OK;
@@ -458,7 +430,7 @@ int cs_key_matches_cert(const cs_key *key, const cs_cert *cert, cs_error *err)
     mbedtls_pk_context *pub = (mbedtls_pk_context *)&cert->crt.pk;
     mbedtls_pk_context *prv = (mbedtls_pk_context *)&key->pk;
 #if MBEDTLS_VERSION_MAJOR >= 3
-    int rc = mbedtls_pk_check_pair(pub, prv, rng_callback, NULL);
+    int rc = mbedtls_pk_check_pair(pub, prv, crypto_rng, NULL);
 #else
     int rc = mbedtls_pk_check_pair(pub, prv);
 #endif
@@ -475,20 +447,20 @@ int cs_key_sign(const cs_key *key, cs_md md, const uint8_t *digest, uint8_t *sig
     if (sig_len != mbedtls_pk_get_len(&key->pk))
         return cs_fail(err, CS_ERROR, "signature buffer of %zu bytes for a %zu-byte key", sig_len,
                        mbedtls_pk_get_len(&key->pk));
-    int rc = rng_ready(err);
+    int rc = crypto_rng_ready(err);
     if (rc != CS_OK)
         return rc;
     mbedtls_pk_context *pk = (mbedtls_pk_context *)&key->pk;
     size_t written = 0;
 #if MBEDTLS_VERSION_MAJOR >= 3
-    rc = mbedtls_pk_sign(pk, md_type(md), digest, cs_md_size(md), sig, sig_len, &written,
-                         rng_callback, NULL);
+    rc = mbedtls_pk_sign(pk, crypto_md_type(md), digest, cs_md_size(md), sig, sig_len, &written,
+                         crypto_rng, NULL);
 #else
-    rc = mbedtls_pk_sign(pk, md_type(md), digest, cs_md_size(md), sig, &written, rng_callback,
+    rc = mbedtls_pk_sign(pk, crypto_md_type(md), digest, cs_md_size(md), sig, &written, crypto_rng,
                          NULL);
 #endif
     if (rc != 0)
-        return mbed_fail(err, CS_ERROR, rc, "signing failed");
+        return crypto_fail(err, CS_ERROR, rc, "signing failed");
     if (written != sig_len)
         return cs_fail(err, CS_ERROR, "signature of %zu bytes, expected %zu", written, sig_len);
     return CS_OK;

@@ -300,7 +300,7 @@ int cs_header_draft_build(cs_header_draft *draft, const cs_header_spec *spec, cs
 {
     memset(draft, 0, sizeof *draft);
     cs_buf_init(&draft->bytes);
-    uint8_t modulus;
+    uint8_t modulus = 0;
     int rc = modulus_index(spec->signature_len, &modulus, err);
     if (rc != CS_OK)
         return rc;
@@ -409,7 +409,7 @@ static int header_md(const cs_header *hdr, cs_md *md, cs_error *err)
 int cs_header_verify_begin(const cs_header *hdr, const uint8_t *header, cs_hash **out,
                            cs_error *err)
 {
-    cs_md md;
+    cs_md md = CS_MD_SHA1;
     int rc = header_md(hdr, &md, err);
     if (rc != CS_OK)
         return rc;
@@ -420,7 +420,7 @@ int cs_header_verify_begin(const cs_header *hdr, const uint8_t *header, cs_hash 
 int cs_header_verify_finish(const cs_header *hdr, const cs_cert *cert, const uint8_t *digest,
                             cs_error *err)
 {
-    cs_md md;
+    cs_md md = CS_MD_SHA1;
     int rc = header_md(hdr, &md, err);
     if (rc != CS_OK)
         return rc;
