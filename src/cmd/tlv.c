@@ -6,6 +6,7 @@
 #include "ciscosec/fileio.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
+#include "../json.h"
 
 /* Trust lists from real deployments are a few KiB; phones take 64 KiB. */
 #define MAX_TLV_FILE (16u * 1024 * 1024)
@@ -56,7 +57,7 @@ static void usage(const cli_ctx *cli)
 }
 
 enum mode { MODE_NONE, MODE_BUILD, MODE_PARSE };
-enum { OPT_KEY = 256 };
+enum { OPT_KEY = 256, OPT_JSON };
 
 typedef struct record_arg {
     uint16_t role;
@@ -72,6 +73,7 @@ typedef struct tlv_options {
     uint8_t digest_code;
     const char *filename;
     const char *key_path;
+    bool json;
 } tlv_options;
 
 static const struct option long_options[] = {
@@ -89,6 +91,7 @@ static const struct option long_options[] = {
     {"digest", required_argument, NULL, 'd'},
     {"filename", required_argument, NULL, 'F'},
     {"key", required_argument, NULL, OPT_KEY},
+    {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -156,6 +159,9 @@ static int parse_option(tlv_options *o, int opt, const cli_ctx *cli)
     case OPT_KEY:
         o->key_path = optarg;
         return CS_OK;
+    case OPT_JSON:
+        o->json = true;
+        return CS_OK;
     default:
         return cli_usage_error(cli, "invalid option");
     }
@@ -205,31 +211,72 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, tlv_options *o)
 
 /* --- parse ------------------------------------------------------------- */
 
+/* What the report derives from a record's certificate. */
+typedef struct record_facts {
+    const char *key_algorithm; /* NULL without a certificate */
+    uint8_t hash[CS_MAX_DIGEST_SIZE];
+    bool has_hash;
+} record_facts;
+
+static record_facts record_facts_of(const cs_tl_record *rec)
+{
+    record_facts f = {0};
+    if (!rec->has_certificate)
+        return f;
+    cs_cert *cert;
+    cs_error err;
+    f.key_algorithm = "unknown (unreadable certificate)";
+    if (cs_cert_parse(rec->certificate.data, rec->certificate.len, &cert, &err) == CS_OK) {
+        cs_key_type type = cs_cert_key_type(cert);
+        f.key_algorithm = type == CS_KEY_RSA ? "RSA" : type == CS_KEY_EC ? "EC" : "other";
+        cs_cert_free(cert);
+    }
+    f.has_hash = cs_digest(CS_MD_SHA1, rec->certificate.data, rec->certificate.len, f.hash,
+                           &err) == CS_OK;
+    return f;
+}
+
+/* The certificate hash shown: SHA-1 of the certificate when there is one,
+ * else the hash the record stores (tag 11). */
+static bool record_hash(const cs_tl_record *rec, const record_facts *f, cs_bytes *out)
+{
+    if (f->has_hash)
+        *out = (cs_bytes){f->hash, cs_md_size(CS_MD_SHA1)};
+    else if (rec->has_certificate_hash)
+        *out = rec->certificate_hash;
+    else
+        return false;
+    return true;
+}
+
+static void text_field(const char *label, cs_bytes text)
+{
+    fprintf(stdout, "%-*s", REPORT_WIDTH, label);
+    report_text(stdout, text);
+    fputc('\n', stdout);
+}
+
+static void hex_field(const char *label, cs_bytes bytes)
+{
+    fprintf(stdout, "%-*s", REPORT_WIDTH, label);
+    report_hex(stdout, bytes);
+    fputc('\n', stdout);
+}
+
 static void print_record(const cs_tl_record *rec)
 {
     FILE *out = stdout;
     const int w = REPORT_WIDTH;
+    record_facts f = record_facts_of(rec);
     report_line(out, w, "Record Length:", "%u bytes", rec->length);
-    if (rec->has_dns_name) {
-        fprintf(out, "%-*s", w, "DNS Name:");
-        report_text(out, rec->dns_name);
-        fputc('\n', out);
-    }
-    if (rec->has_subject) {
-        fprintf(out, "%-*s", w, "Subject Name:");
-        report_text(out, rec->subject);
-        fputc('\n', out);
-    }
-    if (rec->has_issuer) {
-        fprintf(out, "%-*s", w, "Issuer Name:");
-        report_text(out, rec->issuer);
-        fputc('\n', out);
-    }
-    if (rec->has_serial) {
-        fprintf(out, "%-*s", w, "Serial Number:");
-        report_hex(out, rec->serial);
-        fputc('\n', out);
-    }
+    if (rec->has_dns_name)
+        text_field("DNS Name:", rec->dns_name);
+    if (rec->has_subject)
+        text_field("Subject Name:", rec->subject);
+    if (rec->has_issuer)
+        text_field("Issuer Name:", rec->issuer);
+    if (rec->has_serial)
+        hex_field("Serial Number:", rec->serial);
     if (rec->has_role) {
         const char *name = cs_role_name(rec->role);
         if (name != NULL)
@@ -237,44 +284,22 @@ static void print_record(const cs_tl_record *rec)
         else
             report_line(out, w, "Role:", "%u", rec->role);
     }
-    if (rec->has_ip_address) {
-        cs_bytes ip = rec->ip_address;
-        if (ip.len == 4)
-            report_line(out, w, "IP Address:", "%u.%u.%u.%u", ip.data[0], ip.data[1], ip.data[2],
-                        ip.data[3]);
-        else {
-            fprintf(out, "%-*s", w, "IP Address:");
-            report_hex(out, ip);
-            fputc('\n', out);
-        }
-    }
+    if (rec->has_ip_address && rec->ip_address.len == 4)
+        report_line(out, w, "IP Address:", "%u.%u.%u.%u", rec->ip_address.data[0],
+                    rec->ip_address.data[1], rec->ip_address.data[2], rec->ip_address.data[3]);
+    else if (rec->has_ip_address)
+        hex_field("IP Address:", rec->ip_address);
     if (rec->has_public_key)
         report_line(out, w, "Public Key:", "%zu bytes", rec->public_key.len);
     if (rec->has_signature)
         report_line(out, w, "Signature:", "%zu bytes", rec->signature.len);
     if (rec->has_certificate) {
         report_line(out, w, "Certificate:", "%zu bytes", rec->certificate.len);
-        cs_cert *cert;
-        cs_error err;
-        const char *algorithm = "unknown (unreadable certificate)";
-        if (cs_cert_parse(rec->certificate.data, rec->certificate.len, &cert, &err) == CS_OK) {
-            cs_key_type type = cs_cert_key_type(cert);
-            algorithm = type == CS_KEY_RSA ? "RSA" : type == CS_KEY_EC ? "EC" : "other";
-            cs_cert_free(cert);
-        }
-        report_line(out, w, "Key Algorithm:", "%s", algorithm);
-        uint8_t hash[CS_MAX_DIGEST_SIZE];
-        if (cs_digest(CS_MD_SHA1, rec->certificate.data, rec->certificate.len, hash, &err) ==
-            CS_OK) {
-            fprintf(out, "%-*s", w, "Certificate Hash:");
-            report_hex(out, (cs_bytes){hash, cs_md_size(CS_MD_SHA1)});
-            fputc('\n', out);
-        }
-    } else if (rec->has_certificate_hash) {
-        fprintf(out, "%-*s", w, "Certificate Hash:");
-        report_hex(out, rec->certificate_hash);
-        fputc('\n', out);
+        report_line(out, w, "Key Algorithm:", "%s", f.key_algorithm);
     }
+    cs_bytes hash;
+    if (record_hash(rec, &f, &hash))
+        hex_field("Certificate Hash:", hash);
     if (rec->has_hash_algorithm) {
         const char *name = cs_digest_code_name(rec->hash_algorithm);
         if (name != NULL)
@@ -283,6 +308,62 @@ static void print_record(const cs_tl_record *rec)
             report_line(out, w, "Hash Algorithm:", "%u", rec->hash_algorithm);
     }
     fputc('\n', out);
+}
+
+static json_t *record_json(const cs_tl_record *rec)
+{
+    json_t *o = json_object();
+    record_facts f = record_facts_of(rec);
+    json_object_set_new(o, "record_length", json_integer(rec->length));
+    if (rec->has_dns_name)
+        json_object_set_new(o, "dns_name", json_text(rec->dns_name));
+    if (rec->has_subject)
+        json_object_set_new(o, "subject_name", json_text(rec->subject));
+    if (rec->has_issuer)
+        json_object_set_new(o, "issuer_name", json_text(rec->issuer));
+    if (rec->has_serial)
+        json_object_set_new(o, "serial_number", json_hex(rec->serial));
+    if (rec->has_role) {
+        const char *name = cs_role_name(rec->role);
+        json_object_set_new(o, "role", name != NULL ? json_string(name) : json_integer(rec->role));
+        json_object_set_new(o, "role_code", json_integer(rec->role));
+    }
+    if (rec->has_ip_address)
+        json_object_set_new(o, "ip_address", json_hex(rec->ip_address));
+    if (rec->has_public_key)
+        json_object_set_new(o, "public_key_length", json_integer((json_int_t)rec->public_key.len));
+    if (rec->has_signature)
+        json_object_set_new(o, "signature_length", json_integer((json_int_t)rec->signature.len));
+    if (rec->has_certificate) {
+        json_object_set_new(o, "certificate_length",
+                            json_integer((json_int_t)rec->certificate.len));
+        json_object_set_new(o, "key_algorithm", json_string(f.key_algorithm));
+        json_object_set_new(o, "certificate", json_hex(rec->certificate));
+    }
+    cs_bytes hash;
+    if (record_hash(rec, &f, &hash))
+        json_object_set_new(o, "certificate_hash", json_hex(hash));
+    if (rec->has_hash_algorithm) {
+        const char *name = cs_digest_code_name(rec->hash_algorithm);
+        json_object_set_new(o, "hash_algorithm",
+                            name != NULL ? json_string(name) : json_integer(rec->hash_algorithm));
+    }
+    return o;
+}
+
+static int report_json(const tlv_options *o, const cs_trustlist *tl, int verdict,
+                       const cs_error *err, const cli_ctx *cli)
+{
+    json_t *report = json_report_new("tlv parse", o->file);
+    json_object_set_new(report, "header", json_header(&tl->header));
+    json_t *records = json_array();
+    for (size_t i = 0; i < tl->count; i++)
+        json_array_append_new(records, record_json(&tl->records[i]));
+    json_object_set_new(report, "records", records);
+    json_object_set_new(report, "signature", json_string(verdict == CS_OK ? "valid" : "invalid"));
+    if (verdict != CS_OK)
+        json_object_set_new(report, "problem", json_string(err->message));
+    return json_emit(report, cli);
 }
 
 static int parse_tlv(const tlv_options *o, const cli_ctx *cli)
@@ -298,12 +379,17 @@ static int parse_tlv(const tlv_options *o, const cli_ctx *cli)
         return cli_file_fail(cli, o->file, rc, &err);
     }
 
-    report_header(stdout, &tl.header, REPORT_WIDTH);
-    for (size_t i = 0; i < tl.count; i++)
-        print_record(&tl.records[i]);
     rc = cs_trustlist_verify(&tl, data.data, data.len, &err);
-    printf("%s\n", rc == CS_OK ? "Valid signature" : "Invalid signature");
-    if (rc != CS_OK) {
+    if (o->json) {
+        if (report_json(o, &tl, rc, &err, cli) != CS_OK)
+            rc = CS_ERROR;
+    } else {
+        report_header(stdout, &tl.header, REPORT_WIDTH);
+        for (size_t i = 0; i < tl.count; i++)
+            print_record(&tl.records[i]);
+        printf("%s\n", rc == CS_OK ? "Valid signature" : "Invalid signature");
+    }
+    if (rc == CS_INVALID) {
         fflush(stdout);
         cli_file_fail(cli, o->file, rc, &err);
     }

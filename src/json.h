@@ -1,0 +1,33 @@
+/* JSON reports (--json): one schema for every command, documented in
+ * docs/json.md. Built with jansson, never by hand, so every string is
+ * escaped correctly whatever bytes a file holds.
+ *
+ * Field names are the text report's labels in snake_case; byte strings are
+ * lower-case hex; times are RFC 3339 in UTC; sizes are integers (bytes). */
+#ifndef CISCOSEC_JSON_H
+#define CISCOSEC_JSON_H
+
+#include <jansson.h>
+
+#include "ciscosec/buf.h"
+#include "ciscosec/header.h"
+#include "cli.h"
+
+#define JSON_SCHEMA_VERSION 1
+
+/* {"schema_version": 1, "command": "tlv parse", "file": path}. */
+json_t *json_report_new(const char *command, const char *path);
+/* The header fields, as report_header prints them. */
+json_t *json_header(const cs_header *h);
+
+/* A string from a file's bytes: invalid UTF-8 is replaced, not refused. */
+json_t *json_text(cs_bytes text);
+json_t *json_hex(cs_bytes bytes);
+/* "2026-01-02T03:04:05Z". */
+json_t *json_time(uint32_t seconds);
+
+/* Prints the report on stdout (one document, indented) and frees it.
+ * Returns CS_ERROR if it could not be written. */
+int json_emit(json_t *report, const cli_ctx *cli);
+
+#endif
