@@ -5,7 +5,7 @@
 #include <string.h>
 #include <time.h>
 
-static void vmessage(const cli_ctx *cli, const char *fmt, va_list ap)
+CS_PRINTF(2, 0) static void vmessage(const cli_ctx *cli, const char *fmt, va_list ap)
 {
     fprintf(stderr, "%s: ", cli->prog);
     vfprintf(stderr, fmt, ap);

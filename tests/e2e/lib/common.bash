@@ -7,8 +7,24 @@ set -euo pipefail
 PATH="$BIN:$PATH"
 export TZ=UTC LC_ALL=C
 
+# CISCOSEC_VALGRIND=1: every ciscosec run (under any of its names) goes
+# through valgrind memcheck; a memory error or a definite leak makes the
+# command exit 99, which no test expects.
+if [[ ${CISCOSEC_VALGRIND:-0} == 1 ]]; then
+    shims=$(mktemp -d "${TMPDIR:-/tmp}/ciscosec-valgrind.XXXXXX")
+    for tool in "$BIN"/ciscosec $("$BIN"/ciscosec --list-links | sed "s#^#$BIN/#"); do
+        cat >"$shims/${tool##*/}" <<SHIM
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+    "$tool" "\$@"
+SHIM
+        chmod +x "$shims/${tool##*/}"
+    done
+    PATH="$shims:$PATH"
+fi
+
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ciscosec-test.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+trap 'rm -rf "$WORK" ${shims:+"$shims"}' EXIT
 cd "$WORK"
 
 failures=0
