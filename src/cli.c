@@ -3,7 +3,10 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+
+#include "ciscosec/fileio.h"
 
 CS_PRINTF(2, 0) static void vmessage(const cli_ctx *cli, const char *fmt, va_list ap)
 {
@@ -34,6 +37,14 @@ void cli_warn(const cli_ctx *cli, const char *path, const char *fmt, ...)
     vfprintf(stderr, fmt, ap);
     va_end(ap);
     fputc('\n', stderr);
+}
+
+void cli_warn_exposed_key(const cli_ctx *cli, const char *path)
+{
+    mode_t exposed = cs_file_exposure(path);
+    if (exposed != 0)
+        cli_warn(cli, path, "the private key can be read by %s (chmod 600 it)",
+                 exposed & S_IROTH ? "everyone" : "its group");
 }
 
 int cli_usage_error(const cli_ctx *cli, const char *fmt, ...)

@@ -26,6 +26,8 @@ int cli_fail(const cli_ctx *cli, int status, const char *fmt, ...) CS_PRINTF(3, 
 int cli_file_fail(const cli_ctx *cli, const char *path, int status, const cs_error *err);
 /* "PROG: warning: 'PATH': message". */
 void cli_warn(const cli_ctx *cli, const char *path, const char *fmt, ...) CS_PRINTF(3, 4);
+/* Warns when a private key file can be read by group or others. */
+void cli_warn_exposed_key(const cli_ctx *cli, const char *path);
 /* A usage error: the message, then a hint to --help; returns CS_ERROR. */
 int cli_usage_error(const cli_ctx *cli, const char *fmt, ...) CS_PRINTF(2, 3);
 /* Flushes stdout; a failed write (a full disk, a closed pipe) becomes

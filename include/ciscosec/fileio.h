@@ -39,6 +39,11 @@ int cs_write_file_atomic(const char *path, const void *data, size_t len, mode_t 
  * reproducible-builds convention), else now. */
 int cs_build_time(uint32_t *out, cs_error *err);
 
+/* The permission bits of a file that group or others may read (0 when
+ * only its owner can, or when it cannot be examined). For private keys:
+ * a key others can read is a key others may have copied. */
+mode_t cs_file_exposure(const char *path);
+
 /* The part of path after the last '/'. */
 const char *cs_basename(const char *path);
 

@@ -453,6 +453,7 @@ static int load_certificates(const tlv_options *o, const record_arg *signer_arg,
     const char *failed;
     if (cs_signer_load(signer, signer_arg->path, o->key_path, &failed, &err) != CS_OK)
         return cli_file_fail(cli, failed, CS_ERROR, &err);
+    cli_warn_exposed_key(cli, o->key_path != NULL ? o->key_path : signer_arg->path);
     for (size_t i = 0; i < o->count; i++) {
         if (&o->records[i] == signer_arg)
             continue;

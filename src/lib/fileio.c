@@ -224,6 +224,14 @@ int cs_build_time(uint32_t *out, cs_error *err)
     return CS_OK;
 }
 
+mode_t cs_file_exposure(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0)
+        return 0;
+    return st.st_mode & (S_IRGRP | S_IROTH);
+}
+
 const char *cs_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');

@@ -12,6 +12,7 @@ export TZ=UTC LC_ALL=C
 # command exit 99, which no test expects.
 if [[ ${CISCOSEC_VALGRIND:-0} == 1 ]]; then
     shims=$(mktemp -d "${TMPDIR:-/tmp}/ciscosec-valgrind.XXXXXX")
+    chmod 755 "$shims" # tests may run a command as another user
     for tool in "$BIN"/ciscosec $("$BIN"/ciscosec --list-links | sed "s#^#$BIN/#"); do
         cat >"$shims/${tool##*/}" <<SHIM
 #!/bin/sh

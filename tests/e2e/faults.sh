@@ -1,0 +1,91 @@
+# Fault injection on real file systems (issue: hardening): a full disk, an
+# unwritable directory, an output name that is a directory, inputs that
+# vanish, key files that are a FIFO or a symlink loop. Every writing
+# command must fail with exit 2, leave no output and no temporary file, and
+# leave an existing output exactly as it was.
+source "$(dirname "$0")/lib/common.bash"
+
+V=$DATA/vectors
+cp "$V"/{sast,asterisk,apache}.pem .
+
+tlv_build() { # OUT [extra args]: a small trust list
+    local out=$1
+    shift
+    ciscosec tlv build "$out" --sast sast.pem --ccm asterisk.pem "$@"
+}
+
+# --- an existing output survives every failed rebuild ----------------------
+tlv_build keep.tlv >/dev/null
+cp keep.tlv keep.orig
+expect_status 2 tlv_build keep.tlv --ccm missing.pem
+expect_same_file keep.tlv keep.orig
+expect_status 2 tlv_build keep.tlv --key apache.pem
+expect_same_file keep.tlv keep.orig
+expect_no_temp_files .
+
+# --- the output name is a directory -----------------------------------------
+mkdir dir.tlv
+expect_status 2 tlv_build dir.tlv
+expect_one_line_error "dir.tlv"
+[[ -d dir.tlv ]] && pass || fail "dir.tlv was replaced"
+
+# --- an unwritable directory ------------------------------------------------
+# Root writes anywhere, so as root the command runs as nobody (setpriv).
+mkdir locked
+chmod 555 locked
+chmod 755 "$WORK"
+as_user=()
+if [[ $(id -u) == 0 ]]; then
+    as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+fi
+if [[ ${#as_user[@]} == 0 ]] || command -v setpriv >/dev/null; then
+    expect_status 2 "${as_user[@]}" "$(command -v ciscosec)" tlv build "$WORK/locked/x.tlv" \
+        --sast "$V/sast.pem" --ccm "$V/asterisk.pem"
+    expect_one_line_error "locked/x.tlv"
+    expect_absent locked/x.tlv
+    expect_no_temp_files locked
+else
+    echo "SKIP: unwritable-directory check needs setpriv when run as root"
+fi
+chmod 755 locked
+
+# --- a missing directory ----------------------------------------------------
+expect_status 2 tlv_build nowhere/x.tlv
+expect_one_line_error "nowhere/x.tlv"
+
+# --- key files that are not files -------------------------------------------
+mkfifo fifo.pem
+expect_status 2 tlv_build fifo.tlv --key fifo.pem
+expect_one_line_error "fifo.pem.*not a regular file"
+expect_absent fifo.tlv
+ln -s loop1.pem loop2.pem
+ln -s loop2.pem loop1.pem
+expect_status 2 tlv_build loop.tlv --key loop1.pem
+expect_one_line_error "loop1.pem"
+expect_absent loop.tlv
+
+# --- an input that vanishes (a dangling symlink) ----------------------------
+ln -s gone.pem vanished.pem
+expect_status 2 tlv_build vanish.tlv --ccm vanished.pem
+expect_one_line_error "vanished.pem"
+expect_absent vanish.tlv
+
+# --- a full disk ------------------------------------------------------------
+mkdir small
+if [[ $(id -u) == 0 ]] && mount -t tmpfs -o size=16k tmpfs small 2>/dev/null; then
+    # Fill it so that a trust list (~5 KiB) cannot fit.
+    dd if=/dev/zero of=small/filler bs=1k count=14 status=none 2>/dev/null || true
+    tlv_build keep2.tlv >/dev/null
+    cp keep2.tlv small/keep.tlv 2>/dev/null || true
+    before=$(sha256sum small/keep.tlv 2>/dev/null || echo none)
+    expect_status 2 tlv_build small/keep.tlv --app-server apache.pem
+    expect_one_line_error "small/keep.tlv"
+    after=$(sha256sum small/keep.tlv 2>/dev/null || echo none)
+    [[ $before == "$after" ]] && pass || fail "small/keep.tlv changed on a full disk"
+    expect_no_temp_files small
+    umount small
+else
+    echo "SKIP: full-disk checks need root and a tmpfs mount"
+fi
+
+finish
