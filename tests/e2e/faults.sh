@@ -7,6 +7,7 @@ source "$(dirname "$0")/lib/common.bash"
 
 V=$DATA/vectors
 cp "$V"/{sast,asterisk,apache}.pem .
+chmod 600 ./*.pem # keys readable by others draw a warning line
 
 tlv_build() { # OUT [extra args]: a small trust list
     local out=$1
@@ -35,12 +36,14 @@ mkdir locked
 chmod 555 locked
 chmod 755 "$WORK"
 as_user=()
+cp sast.pem user-sast.pem
 if [[ $(id -u) == 0 ]]; then
     as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+    chown 65534 user-sast.pem
 fi
 if [[ ${#as_user[@]} == 0 ]] || command -v setpriv >/dev/null; then
     expect_status 2 "${as_user[@]}" "$(command -v ciscosec)" tlv build "$WORK/locked/x.tlv" \
-        --sast "$V/sast.pem" --ccm "$V/asterisk.pem"
+        --sast "$WORK/user-sast.pem" --ccm "$V/asterisk.pem"
     expect_one_line_error "locked/x.tlv"
     expect_absent locked/x.tlv
     expect_no_temp_files locked
