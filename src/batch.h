@@ -1,10 +1,17 @@
 /* Runs one job per input file on a pool of threads: used by batch signing
  * (`sgn build FILE...`) and fleet encryption (`enc build FILE...`).
  *
- * Each file gets one line on stdout, in input order as results arrive
- * ("Built X" or the job's message), errors also on stderr; one failure
- * does not stop the others. On a terminal a progress line on stderr shows
- * done/total, rate and time left; none when stderr is not a terminal. */
+ * Each file gets one line, in input order as results arrive: a success
+ * prints the job's line ("Built X") on stdout, a failure "PROG: 'FILE':
+ * message" on stderr (only there, so that one file behaves like any other
+ * command); one failure does not stop the others. On a terminal a progress
+ * line on stderr shows done/total, rate and time left; none when stderr is
+ * not a terminal.
+ *
+ * `jobs` jobs use the CPU at once. A job may then wait on the disk (fsync)
+ * for longer than it computed, so the pool has more threads than that: a
+ * job that says its computing is over (batch_cpu_done) leaves its CPU to
+ * the next job while it waits. */
 #ifndef CISCOSEC_BATCH_H
 #define CISCOSEC_BATCH_H
 
@@ -24,7 +31,7 @@ typedef int (*batch_job_fn)(void *ctx, void *worker, const char *file, char *lin
 typedef struct batch_spec {
     const char *const *files;
     size_t count;
-    unsigned jobs; /* threads; 0 = the online CPUs */
+    unsigned jobs; /* jobs using the CPU at once; 0 = the online CPUs */
     void *ctx;
     /* Optional per-thread state. */
     int (*worker_init)(void *ctx, void **worker, cs_error *err);
@@ -37,5 +44,10 @@ int batch_run(const batch_spec *spec, const cli_ctx *cli);
 
 /* Parses a -j/--jobs value: a whole number from 1 to 1024. */
 int batch_parse_jobs(const char *text, unsigned *jobs);
+
+/* Called by a job whose remaining work only waits (the fsync and rename
+ * of its outputs): its CPU goes to the next job now. A no-op outside
+ * batch_run's jobs, and when called again. */
+void batch_cpu_done(void);
 
 #endif

@@ -81,6 +81,30 @@ int cli_take_verb(int *argc, char ***argv, const char *const *verbs)
     return -1;
 }
 
+bool cli_is_blank(const char *arg)
+{
+    return arg[strspn(arg, " \t\r\n")] == '\0';
+}
+
+void cli_unflatten_args(int *argc, char **argv)
+{
+    int kept = 1;
+    bool options = true;
+    for (int i = 1; i < *argc; i++) {
+        char *arg = argv[i];
+        if (options && strcmp(arg, "--") == 0)
+            options = false;
+        if (options && cli_is_blank(arg))
+            continue;
+        size_t blanks = strspn(arg, " \t\r\n");
+        if (options && blanks > 0 && arg[blanks] == '-')
+            arg += blanks;
+        argv[kept++] = arg;
+    }
+    argv[kept] = NULL; /* within the vector: kept <= *argc */
+    *argc = kept;
+}
+
 void report_text(FILE *out, cs_bytes text)
 {
     for (size_t i = 0; i < text.len; i++) {

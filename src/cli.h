@@ -18,7 +18,11 @@ typedef struct cli_ctx {
 typedef int (*cli_command_fn)(int argc, char **argv, const cli_ctx *cli);
 
 /* The commands (src/cmd/<name>.c). */
+int cmd_cert(int argc, char **argv, const cli_ctx *cli);
+int cmd_enc(int argc, char **argv, const cli_ctx *cli);
+int cmd_sgn(int argc, char **argv, const cli_ctx *cli);
 int cmd_tlv(int argc, char **argv, const cli_ctx *cli);
+int cmd_verify(int argc, char **argv, const cli_ctx *cli);
 
 /* "PROG: message" on stderr; returns status for `return cli_fail(...)`. */
 int cli_fail(const cli_ctx *cli, int status, const char *fmt, ...) CS_PRINTF(3, 4);
@@ -38,6 +42,18 @@ int cli_finish(const cli_ctx *cli, int status);
  * command was called as `ciscosec CMD VERB ...`. Returns the verb's index
  * in `verbs`, or -1 when argv[1] is not one of them. */
 int cli_take_verb(int *argc, char ***argv, const char *const *verbs);
+
+/* True for an argument made only of blanks: a guide's flattened line
+ * continuation ("\ ") reaches the program as one, and the old tools
+ * ignored it, so commands skip such operands. */
+bool cli_is_blank(const char *arg);
+
+/* The guides' flattened continuations as a shell really splits them:
+ * "pem \ --certificate X" gives the argument " --certificate", the escaped
+ * blank glued to the next option. Before getopt, this drops blank
+ * arguments and takes the leading blanks off an argument that then starts
+ * with '-', up to a "--", so the old command lines work as written. */
+void cli_unflatten_args(int *argc, char **argv);
 
 /* Prints a signed header the way the reference tools do: one "Label: value"
  * line per field, labels padded to `width`, then a blank line. */

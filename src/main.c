@@ -7,6 +7,7 @@
 
 #include "ciscosec/crypto.h"
 #include "ciscosec/fileio.h"
+#include "ciscosec/srtpcheck.h"
 #include "cli.h"
 
 #ifndef CISCOSEC_VERSION
@@ -21,7 +22,11 @@ typedef struct command {
 
 /* Sorted by name. */
 static const command commands[] = {
+    {"cert", cmd_cert, "make, hash and describe certificates for phones' trust lists"},
+    {"enc", cmd_enc, "build, parse and decrypt encrypted phone configurations"},
+    {"sgn", cmd_sgn, "sign files for phones (.sgn), check and unsign them"},
     {"tlv", cmd_tlv, "build and parse trust lists (ITLFile.tlv, CTLFile.tlv)"},
+    {"verify", cmd_verify, "check files, updates, servers and directories as a phone would"},
 };
 
 /* The old tools' names. Each is a row here and a symlink on install
@@ -34,6 +39,11 @@ typedef struct alias {
 } alias;
 
 static const alias aliases[] = {
+    {"certhash", "cert", "hash"},
+    {"enccnf", "enc", NULL},
+    {"mkcert", "cert", "new"},
+    {"sgnfile", "sgn", NULL},
+    {"stripsgn", "sgn", "remove"},
     {"tlvfile", "tlv", NULL},
 };
 
@@ -75,6 +85,7 @@ static void version(void)
 {
     printf("ciscosec %s\n", CISCOSEC_VERSION);
     printf("built with %s\n", cs_crypto_version());
+    printf("SRTP checks with %s\n", cs_srtp_version());
 }
 
 /* Runs an old tool's name: argv[0] is that name. */

@@ -93,5 +93,9 @@ int cs_key_matches_cert(const cs_key *key, const cs_cert *cert, cs_error *err);
  * cs_key_bits()/8 bytes. */
 int cs_key_sign(const cs_key *key, cs_md md, const uint8_t *digest, uint8_t *sig, size_t sig_len,
                 cs_error *err);
+/* A copy of an RSA key, for another thread: mbedTLS holds a lock on an
+ * RSA key for the whole of each private operation, so threads sharing one
+ * key would sign one at a time. Free the copy with cs_key_free. */
+int cs_key_clone(const cs_key *key, cs_key **out, cs_error *err);
 
 #endif

@@ -81,6 +81,12 @@ typedef struct cs_trustlist {
 int cs_trustlist_parse(const uint8_t *data, size_t len, cs_trustlist *out, cs_error *err);
 void cs_trustlist_release(cs_trustlist *tl);
 
+/* The first record with `role` that names the signer of hdr (any signed
+ * file's header): the header's serial number and, where both are present,
+ * its issuer. NULL if none. */
+const cs_tl_record *cs_trustlist_find(const cs_trustlist *tl, const cs_header *hdr,
+                                      uint16_t role);
+
 /* The SAST record that signed the list: role SAST, the header's serial
  * number and, where both are present, its issuer. NULL if none. */
 const cs_tl_record *cs_trustlist_signer(const cs_trustlist *tl);

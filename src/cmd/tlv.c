@@ -114,13 +114,6 @@ static bool role_for_option(int opt, uint16_t *role)
     return false;
 }
 
-/* A lone "\ " in a guide's flattened line continuation reaches us as an
- * argument of blanks; the old tools ignored it, and so do we. */
-static bool is_blank(const char *s)
-{
-    return s[strspn(s, " \t\r\n")] == '\0';
-}
-
 static int set_mode(tlv_options *o, enum mode mode, const cli_ctx *cli)
 {
     if (o->mode != MODE_NONE && o->mode != mode)
@@ -175,6 +168,7 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, tlv_options *o)
     int verb = cli_take_verb(&argc, &argv, verbs);
     if (verb >= 0)
         o->mode = verb == 0 ? MODE_BUILD : MODE_PARSE;
+    cli_unflatten_args(&argc, argv); /* the guide's "\ --ccm" */
 
     optind = 0; /* full reset: getopt may have run before */
     opterr = 0;
@@ -194,7 +188,7 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, tlv_options *o)
             return rc;
     }
     for (int i = optind; i < argc; i++) {
-        if (is_blank(argv[i]))
+        if (cli_is_blank(argv[i]))
             continue;
         if (o->file != NULL)
             return cli_usage_error(cli, "one .tlv file at a time ('%s' and '%s')", o->file,

@@ -465,3 +465,34 @@ int cs_key_sign(const cs_key *key, cs_md md, const uint8_t *digest, uint8_t *sig
         return cs_fail(err, CS_ERROR, "signature of %zu bytes, expected %zu", written, sig_len);
     return CS_OK;
 }
+
+/* --- key copies for worker threads -------------------------------------- */
+
+int cs_key_clone(const cs_key *key, cs_key **out, cs_error *err)
+{
+    if (cs_key_type_of(key) != CS_KEY_RSA)
+        return cs_fail(err, CS_ERROR, "only RSA keys can be copied");
+    cs_key *copy = calloc(1, sizeof *copy);
+    if (copy == NULL)
+        return cs_fail(err, CS_ERROR, "out of memory");
+    mbedtls_pk_init(&copy->pk);
+    /* pk_setup gives the copy its own RSA context (and its own lock);
+     * rsa_copy then duplicates the numbers. */
+    int rc = mbedtls_pk_setup(&copy->pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA));
+    if (rc == 0)
+        rc = mbedtls_rsa_copy(mbedtls_pk_rsa(copy->pk), mbedtls_pk_rsa(key->pk));
+    if (rc == 0) {
+        /* Without blinding values the copy draws fresh ones from its
+         * thread's generator, instead of squaring the same sequence as
+         * the original and every other copy. */
+        mbedtls_rsa_context *rsa = mbedtls_pk_rsa(copy->pk);
+        mbedtls_mpi_free(&rsa->MBEDTLS_PRIVATE(Vi));
+        mbedtls_mpi_free(&rsa->MBEDTLS_PRIVATE(Vf));
+    }
+    if (rc != 0) {
+        cs_key_free(copy);
+        return crypto_fail(err, CS_ERROR, rc, "cannot copy the private key");
+    }
+    *out = copy;
+    return CS_OK;
+}

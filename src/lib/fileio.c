@@ -44,9 +44,11 @@ int cs_read_file(const char *path, size_t max_size, cs_buf *out, cs_error *err)
         want = 0;
     }
     /* Read to the size seen at open; a file that grows meanwhile is cut
-     * there, one that shrinks ends early. */
-    while (rc == CS_OK && out->len < want) {
-        ssize_t n = read(fd, out->data + out->len, want - out->len);
+     * there, one that shrinks ends early. The bytes are appended to what
+     * out already holds, as every cs_buf writer does. */
+    size_t end = out->len + want;
+    while (rc == CS_OK && out->len < end) {
+        ssize_t n = read(fd, out->data + out->len, end - out->len);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)

@@ -67,6 +67,10 @@ void cs_dn_key(const uint8_t *oid, size_t oid_len, char *out, size_t out_size)
 
 static void append_utf8(cs_buf *buf, uint32_t cp)
 {
+    /* Checked first: replaced inside the 4-byte branch, U+FFFD would come
+     * out as an overlong (invalid) 4-byte sequence. */
+    if (cp > 0x10FFFF)
+        cp = 0xFFFD;
     if (cp < 0x80) {
         cs_buf_append_byte(buf, (uint8_t)cp);
     } else if (cp < 0x800) {
@@ -77,8 +81,6 @@ static void append_utf8(cs_buf *buf, uint32_t cp)
         cs_buf_append_byte(buf, (uint8_t)(0x80 | (cp >> 6 & 0x3F)));
         cs_buf_append_byte(buf, (uint8_t)(0x80 | (cp & 0x3F)));
     } else {
-        if (cp > 0x10FFFF)
-            cp = 0xFFFD;
         cs_buf_append_byte(buf, (uint8_t)(0xF0 | cp >> 18));
         cs_buf_append_byte(buf, (uint8_t)(0x80 | (cp >> 12 & 0x3F)));
         cs_buf_append_byte(buf, (uint8_t)(0x80 | (cp >> 6 & 0x3F)));

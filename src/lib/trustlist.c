@@ -169,14 +169,13 @@ static bool bytes_equal(cs_bytes a, cs_bytes b)
     return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
 }
 
-const cs_tl_record *cs_trustlist_signer(const cs_trustlist *tl)
+const cs_tl_record *cs_trustlist_find(const cs_trustlist *tl, const cs_header *h, uint16_t role)
 {
-    const cs_header *h = &tl->header;
     if (!h->has_serial)
         return NULL;
     for (size_t i = 0; i < tl->count; i++) {
         const cs_tl_record *rec = &tl->records[i];
-        if (!rec->has_role || rec->role != CS_ROLE_SAST || !rec->has_serial)
+        if (!rec->has_role || rec->role != role || !rec->has_serial)
             continue;
         if (!bytes_equal(rec->serial, h->serial))
             continue;
@@ -185,6 +184,11 @@ const cs_tl_record *cs_trustlist_signer(const cs_trustlist *tl)
         return rec;
     }
     return NULL;
+}
+
+const cs_tl_record *cs_trustlist_signer(const cs_trustlist *tl)
+{
+    return cs_trustlist_find(tl, &tl->header, CS_ROLE_SAST);
 }
 
 int cs_trustlist_verify(const cs_trustlist *tl, const uint8_t *data, size_t len, cs_error *err)

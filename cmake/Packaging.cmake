@@ -1,0 +1,44 @@
+# The Debian package: `cpack -G DEB` in a build directory (after building)
+# writes ciscosec_<version>-1_<arch>.deb with everything `cmake --install`
+# installs: the binary, the old tools' names as symlinks, the man pages and
+# the bash and zsh completions. Its Depends field comes from the shared
+# libraries the binary links (dpkg-shlibdeps, from dpkg-dev), so it follows
+# whatever the build found. Build against the system's libraries: a library
+# that no installed package owns (mbedTLS 3.6 unpacked under /tmp, say)
+# makes dpkg-shlibdeps fail.
+#
+# Each setting can be overridden on the cmake command line (-DCPACK_...).
+
+set(CPACK_PACKAGE_NAME "ciscosec")
+set(CPACK_PACKAGE_VENDOR "ciscosec")
+set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
+    "build and check the security files of Cisco IP phones")
+if(NOT DEFINED CPACK_DEBIAN_PACKAGE_MAINTAINER)
+  set(CPACK_DEBIAN_PACKAGE_MAINTAINER
+      "ciscosec maintainers <maintainers@users.noreply.r-seed-5f96aa53.example>")
+endif()
+# The extended description; CPack puts the summary above it and formats
+# it for the control file (a space before each line, "." for a blank one).
+set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
+"ciscosec makes and checks the files a Cisco IP phone in secure mode
+relies on: trust lists (ITLFile.tlv, CTLFile.tlv), signed files (.sgn),
+encrypted configurations (.cnf.xml.enc.sgn) and the certificates behind
+them. It checks a whole provisioning directory, a TLS server and the SRTP
+library the way a phone would, before a phone finds a problem.
+
+It replaces the certutils scripts and answers to their names (tlvfile,
+sgnfile, stripsgn, enccnf, mkcert, certhash), so existing command lines
+work unchanged.")
+set(CPACK_DEBIAN_PACKAGE_SECTION "admin")
+set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
+set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
+set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
+set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
+set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
+set(CPACK_STRIP_FILES ON)
+set(CPACK_GENERATOR "DEB")
+list(APPEND CPACK_PRE_BUILD_SCRIPTS "${CMAKE_CURRENT_LIST_DIR}/DebZshCompletion.cmake")
+
+include(CPack)

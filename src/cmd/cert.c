@@ -1,0 +1,727 @@
+/* ciscosec cert new|hash|show, and the old `mkcert` and `certhash`. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include "ciscosec/certgen.h"
+#include "ciscosec/fileio.h"
+#include "ciscosec/trustlist.h"
+#include "../cli.h"
+#include "../json.h"
+
+#define SHOW_WIDTH 21 /* "SHA-256 Fingerprint: " */
+#define SECONDS_PER_DAY 86400
+
+enum { OPT_FORCE = 256, OPT_JSON };
+
+/* --- shared option handling ------------------------------------------------- */
+
+/* getopt's ':' and '?' results as one-line usage errors. */
+static int option_error(int opt, char **argv, const cli_ctx *cli)
+{
+    if (opt == ':')
+        return cli_usage_error(cli, "option '%s' needs an argument", argv[optind - 1]);
+    return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+}
+
+static bool parse_unsigned(const char *text, unsigned *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno != 0 || v > 100000)
+        return false;
+    *out = (unsigned)v;
+    return true;
+}
+
+/* --- new ---------------------------------------------------------------------- */
+
+static void usage_new(const cli_ctx *cli)
+{
+    printf("Usage: %s%s --common CN --organization O --unit OU [OPTIONS] [FILE]\n",
+           cli->prog, cli->legacy ? "" : " new");
+    printf("Make a private key and a self-signed certificate for a phone's trust list,\n"
+           "and write both (key first, PEM) to FILE, created with mode 0600. FILE\n"
+           "defaults to the common name with every character other than A-Z, a-z,\n"
+           "0-9 and '-' replaced by '_', plus .pem. An existing FILE is never\n"
+           "replaced without --force: phones refuse trust lists signed by a\n"
+           "regenerated SAST key.\n"
+           "\n"
+           "  -c, --common NAME        common name (CN), required; also the DNS name\n"
+           "  -o, --organization NAME  organization (O), required\n"
+           "  -u, --unit NAME          organizational unit (OU), required\n"
+           "  -l, --locality NAME      locality (L)\n"
+           "  -s, --state NAME         state or province (ST)\n"
+           "  -C, --country CC         country (C), two letters\n"
+           "  -b, --bits N             RSA key size, a multiple of 8 from 512 to 4096\n"
+           "                           (also --key-size); default 2048, the most\n"
+           "                           phones support\n"
+           "  -E, --curve NAME         an EC key instead: secp256r1 (prime256v1),\n"
+           "                           secp384r1 or secp521r1\n"
+           "  -y, --years N            validity in years from today; default 10\n"
+           "  -d, --digest DIGEST      sha1, sha256 or sha512; default sha256\n"
+           "  -f, --file FILE          the file to write (also --output, or FILE last)\n"
+           "      --force              replace an existing FILE\n"
+           "  -H, -h, --help           print this help\n"
+           "\n"
+           "Exit status: 0 written, 2 usage or I/O error.\n");
+}
+
+typedef struct new_options {
+    cs_cert_request req;
+    const char *file;
+    bool force;
+    bool bits_given;
+} new_options;
+
+static const struct option new_long_options[] = {
+    {"common", required_argument, NULL, 'c'},
+    {"organization", required_argument, NULL, 'o'},
+    {"unit", required_argument, NULL, 'u'},
+    {"locality", required_argument, NULL, 'l'},
+    {"state", required_argument, NULL, 's'},
+    {"country", required_argument, NULL, 'C'},
+    {"bits", required_argument, NULL, 'b'},
+    {"key-size", required_argument, NULL, 'b'},
+    {"curve", required_argument, NULL, 'E'},
+    {"years", required_argument, NULL, 'y'},
+    {"digest", required_argument, NULL, 'd'},
+    {"file", required_argument, NULL, 'f'},
+    {"output", required_argument, NULL, 'f'},
+    {"force", no_argument, NULL, OPT_FORCE},
+    {"help", no_argument, NULL, 'H'},
+    {NULL, 0, NULL, 0},
+};
+
+static int set_file(new_options *o, const char *file, const cli_ctx *cli)
+{
+    if (o->file != NULL && strcmp(o->file, file) != 0)
+        return cli_usage_error(cli, "one output file at a time ('%s' and '%s')", o->file, file);
+    o->file = file;
+    return CS_OK;
+}
+
+static int parse_new_option(new_options *o, int opt, const cli_ctx *cli)
+{
+    cs_cert_request *r = &o->req;
+    uint8_t code;
+    switch (opt) {
+    case 'c':
+        r->common_name = optarg;
+        return CS_OK;
+    case 'o':
+        r->organization = optarg;
+        return CS_OK;
+    case 'u':
+        r->unit = optarg;
+        return CS_OK;
+    case 'l':
+        r->locality = optarg;
+        return CS_OK;
+    case 's':
+        r->state = optarg;
+        return CS_OK;
+    case 'C':
+        r->country = optarg;
+        return CS_OK;
+    case 'b':
+        if (!parse_unsigned(optarg, &r->rsa_bits))
+            return cli_usage_error(cli, "invalid key size '%s'", optarg);
+        o->bits_given = true;
+        return CS_OK;
+    case 'E':
+        if (!cs_curve_parse(optarg, &r->curve))
+            return cli_usage_error(cli, "invalid curve '%s': secp256r1 (prime256v1), "
+                                        "secp384r1 or secp521r1", optarg);
+        r->key_type = CS_KEY_EC;
+        return CS_OK;
+    case 'y':
+        if (!parse_unsigned(optarg, &r->years) || r->years == 0)
+            return cli_usage_error(cli, "invalid number of years '%s'", optarg);
+        return CS_OK;
+    case 'd':
+        if (!cs_digest_code_parse(optarg, &code) || !cs_digest_code_to_md(code, &r->md))
+            return cli_usage_error(cli, "invalid digest '%s': sha1, sha256 or sha512", optarg);
+        return CS_OK;
+    case 'f':
+        return set_file(o, optarg, cli);
+    case OPT_FORCE:
+        o->force = true;
+        return CS_OK;
+    default:
+        return cli_usage_error(cli, "invalid option");
+    }
+}
+
+/* Returns CS_OK, CS_ERROR, or -1 when --help was printed. */
+static int parse_new_args(int argc, char **argv, const cli_ctx *cli, new_options *o)
+{
+    *o = (new_options){0};
+    cs_cert_request_init(&o->req);
+    cli_unflatten_args(&argc, argv);
+    optind = 0; /* full reset: getopt may have run before */
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":c:o:u:l:s:C:b:E:y:d:f:Hh", new_long_options,
+                              NULL)) != -1) {
+        if (opt == 'H' || opt == 'h') {
+            usage_new(cli);
+            return -1;
+        }
+        if (opt == ':' || opt == '?')
+            return option_error(opt, argv, cli);
+        int rc = parse_new_option(o, opt, cli);
+        if (rc != CS_OK)
+            return rc;
+    }
+    for (int i = optind; i < argc; i++) {
+        int rc = set_file(o, argv[i], cli);
+        if (rc != CS_OK)
+            return rc;
+    }
+    if (o->bits_given && o->req.key_type == CS_KEY_EC)
+        return cli_usage_error(cli, "--bits and --curve cannot be used together");
+    return CS_OK;
+}
+
+/* The reference's default: the common name with every character outside
+ * [A-Za-z0-9-] replaced by '_', plus ".pem". */
+static char *default_file_name(const char *common_name)
+{
+    size_t len = strlen(common_name);
+    char *name = malloc(len + sizeof ".pem");
+    if (name == NULL)
+        return NULL;
+    for (size_t i = 0; i < len; i++) {
+        char c = common_name[i];
+        bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                    c == '-';
+        name[i] = keep ? c : '_';
+    }
+    memcpy(name + len, ".pem", sizeof ".pem");
+    return name;
+}
+
+/* Anything at path but a directory, which cs_output_open refuses itself. */
+static bool exists(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0 && !S_ISDIR(st.st_mode);
+}
+
+static int refuse_existing(const char *path, const cli_ctx *cli)
+{
+    return cli_fail(cli, CS_ERROR,
+                    "'%s': already exists; not replaced, since phones refuse trust lists signed "
+                    "by a regenerated SAST key (--force replaces it)",
+                    path);
+}
+
+static void warn_about_key(const cs_cert_request *req, const char *path, const cli_ctx *cli)
+{
+    if (req->key_type != CS_KEY_RSA)
+        return;
+    if (req->rsa_bits > CS_PHONE_MAX_RSA_BITS)
+        cli_warn(cli, path, "RSA key of %u bits: phones support RSA keys up to %u bits",
+                 req->rsa_bits, CS_PHONE_MAX_RSA_BITS);
+    else if (req->rsa_bits != 512 && req->rsa_bits != 1024 && req->rsa_bits != 2048)
+        cli_warn(cli, path,
+                 "RSA key of %u bits: it cannot sign trust lists or configuration files "
+                 "(512, 1024 or 2048 bits only)",
+                 req->rsa_bits);
+}
+
+/* Key generation comes after every check that can fail fast, and after the
+ * temporary output file exists: a missing directory is found before the
+ * seconds an RSA-4096 key takes. */
+static int write_new(const new_options *o, const char *path, const cli_ctx *cli)
+{
+    cs_error err;
+    cs_output out;
+    if (!o->force && exists(path))
+        return refuse_existing(path, cli);
+    if (cs_output_open(&out, path, 0600, &err) != CS_OK)
+        return cli_file_fail(cli, path, CS_ERROR, &err);
+    warn_about_key(&o->req, path, cli);
+
+    cs_buf pem = CS_BUF_INIT;
+    pem.secret = true;
+    int rc = cs_cert_generate(&o->req, &pem, &err);
+    if (rc == CS_OK)
+        rc = cs_output_write(&out, pem.data, pem.len, &err);
+    cs_buf_release(&pem);
+    if (rc != CS_OK) {
+        cs_output_abort(&out);
+        return cli_file_fail(cli, path, CS_ERROR, &err);
+    }
+    if (cs_output_commit(&out, o->force, &err) != CS_OK) {
+        if (!o->force && exists(path))
+            return refuse_existing(path, cli); /* created meanwhile */
+        return cli_file_fail(cli, path, CS_ERROR, &err);
+    }
+    printf("Built %s\n", path);
+    return CS_OK;
+}
+
+static int cert_new(int argc, char **argv, const cli_ctx *cli)
+{
+    new_options o;
+    int rc = parse_new_args(argc, argv, cli, &o);
+    if (rc == -1)
+        return cli_finish(cli, CS_OK);
+    if (rc != CS_OK)
+        return rc;
+    cs_error err;
+    if (cs_cert_request_check(&o.req, &err) != CS_OK)
+        return cli_usage_error(cli, "%s", err.message);
+
+    char *made_name = NULL;
+    const char *path = o.file;
+    if (path == NULL) {
+        path = made_name = default_file_name(o.req.common_name);
+        if (path == NULL)
+            return cli_fail(cli, CS_ERROR, "out of memory");
+    }
+    rc = write_new(&o, path, cli);
+    free(made_name);
+    return cli_finish(cli, rc);
+}
+
+/* --- hash --------------------------------------------------------------------- */
+
+static void usage_hash(const cli_ctx *cli)
+{
+    printf("Usage: %s%s [--digest sha1|sha512] CERT\n", cli->prog, cli->legacy ? "" : " hash");
+    printf("Print the base64 of the digest of the certificate's DER (the first\n"
+           "certificate of a PEM file, which may also hold a key; or a DER file).\n"
+           "\n"
+           "  -d, --digest DIGEST      sha1 or sha512; default sha1\n"
+           "  -H, -h, --help           print this help\n"
+           "\n"
+           "Exit status: 0 printed, 2 usage, I/O or format error.\n");
+}
+
+static const struct option hash_long_options[] = {
+    {"digest", required_argument, NULL, 'd'},
+    {"help", no_argument, NULL, 'H'},
+    {NULL, 0, NULL, 0},
+};
+
+static int cert_hash(int argc, char **argv, const cli_ctx *cli)
+{
+    cs_md md = CS_MD_SHA1;
+    const char *file = NULL;
+    uint8_t code;
+    cli_unflatten_args(&argc, argv);
+    optind = 0;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":d:Hh", hash_long_options, NULL)) != -1) {
+        if (opt == 'H' || opt == 'h') {
+            usage_hash(cli);
+            return cli_finish(cli, CS_OK);
+        }
+        if (opt != 'd')
+            return option_error(opt, argv, cli);
+        if (!cs_digest_code_parse(optarg, &code) || code == CS_DIGEST_SHA256 ||
+            !cs_digest_code_to_md(code, &md))
+            return cli_usage_error(cli, "invalid digest '%s': sha1 or sha512", optarg);
+    }
+    for (int i = optind; i < argc; i++) {
+        if (file != NULL)
+            return cli_usage_error(cli, "one certificate at a time ('%s' and '%s')", file,
+                                   argv[i]);
+        file = argv[i];
+    }
+    if (file == NULL)
+        return cli_usage_error(cli, "no certificate given");
+
+    cs_cert *cert;
+    cs_error err;
+    cs_buf text = CS_BUF_INIT;
+    int rc = cs_cert_load_file(file, &cert, &err);
+    if (rc != CS_OK)
+        return cli_file_fail(cli, file, CS_ERROR, &err);
+    rc = cs_cert_hash_base64(cert, md, &text, &err);
+    if (rc == CS_OK)
+        printf("%s\n", cs_buf_str(&text));
+    else
+        cli_file_fail(cli, file, CS_ERROR, &err);
+    cs_buf_release(&text);
+    cs_cert_free(cert);
+    return cli_finish(cli, rc);
+}
+
+/* --- show --------------------------------------------------------------------- */
+
+static void usage_show(const cli_ctx *cli)
+{
+    printf("Usage: %s show [--json] FILE...\n", cli->prog);
+    printf("Describe each file's certificate (the first of a PEM file, or a DER file):\n"
+           "names, serial number, validity, key, fingerprints, the MD5 that phone\n"
+           "configurations call certHash, whether the file holds the matching private\n"
+           "key, and the trust-list roles it can fill for a phone.\n"
+           "\n"
+           "      --json               print each report as a JSON document\n"
+           "                           (docs/json.md)\n"
+           "  -H, -h, --help           print this help\n"
+           "\n"
+           "Exit status: 0 all usable, 1 a certificate expired or not yet valid, or\n"
+           "a private key that does not match, 2 usage, I/O or format error.\n");
+}
+
+typedef enum key_state { KEY_NONE, KEY_MATCHES, KEY_MISMATCH } key_state;
+typedef enum validity { VALID, EXPIRED, NOT_YET_VALID } validity;
+
+/* What a phone can do with a certificate. */
+typedef struct phone_use {
+    const char *const *roles; /* trust-list roles it can hold */
+    size_t n_roles;
+    const char *roles_text;   /* the same for people, or why there are none */
+    bool can_sign;            /* trust lists as SAST, files as TFTP */
+    const char *sign_text;
+} phone_use;
+
+/* Everything `show` reports about one file. */
+typedef struct cert_facts {
+    const char *path;
+    cs_cert *cert;
+    key_state key;
+    int64_t not_before, not_after;
+    validity validity;
+    long long days; /* left, since expiry, or until valid */
+    phone_use use;
+} cert_facts;
+
+static bool rsa_can_sign_files(size_t bits)
+{
+    return bits == 512 || bits == 1024 || bits == 2048;
+}
+
+static phone_use phone_use_of(const cs_cert *cert, key_state key)
+{
+    static const char *const rsa_roles[] = {"SAST", "CCM",        "CCM+TFTP", "TFTP",
+                                            "CAPF", "APP-SERVER", "TVS"};
+    static const char *const ec_roles[] = {"TFTP", "CCM", "APP-SERVER"};
+    phone_use use = {.sign_text = "no: trust lists and configuration files are signed with RSA"};
+    size_t bits = cs_cert_key_bits(cert);
+    switch (cs_cert_key_type(cert)) {
+    case CS_KEY_RSA:
+        if (bits > CS_PHONE_MAX_RSA_BITS) {
+            use.roles_text = "none: phones support RSA keys up to 2048 bits";
+            use.sign_text = "no: phones reject the key";
+            break;
+        }
+        use.roles = rsa_roles;
+        use.n_roles = sizeof rsa_roles / sizeof rsa_roles[0];
+        use.roles_text = "SAST, CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS";
+        use.can_sign = rsa_can_sign_files(bits) && key == KEY_MATCHES;
+        use.sign_text = !rsa_can_sign_files(bits)
+                            ? "no: phones take signatures of 512, 1024 or 2048 bits"
+                        : key == KEY_MATCHES  ? "yes: trust lists as SAST, configuration files as TFTP"
+                        : key == KEY_MISMATCH ? "no: the private key does not match"
+                                              : "no: the file holds no private key";
+        break;
+    case CS_KEY_EC:
+        if (cs_cert_curve(cert) == CS_CURVE_OTHER) {
+            use.roles_text = "none: phones take EC keys on secp256r1, secp384r1 and secp521r1";
+            break;
+        }
+        use.roles = ec_roles;
+        use.n_roles = sizeof ec_roles / sizeof ec_roles[0];
+        use.roles_text = "TFTP (HTTPS provisioning, trust list version 1.1), CCM (TLS), APP-SERVER";
+        break;
+    default:
+        use.roles_text = "none: phones take RSA and EC keys only";
+        break;
+    }
+    return use;
+}
+
+static int gather(const char *path, time_t now, cert_facts *f, const cli_ctx *cli)
+{
+    cs_key *key;
+    cs_error err;
+    *f = (cert_facts){.path = path};
+    if (cs_cert_file_load(path, &f->cert, &key, &err) != CS_OK)
+        return cli_file_fail(cli, path, CS_ERROR, &err);
+    if (key != NULL)
+        f->key = cs_key_matches_cert(key, f->cert, &err) == CS_OK ? KEY_MATCHES : KEY_MISMATCH;
+    cs_key_free(key);
+
+    cs_cert_validity(f->cert, &f->not_before, &f->not_after);
+    if (now < f->not_before) {
+        f->validity = NOT_YET_VALID;
+        f->days = (f->not_before - now + SECONDS_PER_DAY - 1) / SECONDS_PER_DAY;
+    } else if (now > f->not_after) {
+        f->validity = EXPIRED;
+        f->days = (now - f->not_after) / SECONDS_PER_DAY;
+    } else {
+        f->validity = VALID;
+        f->days = (f->not_after - now) / SECONDS_PER_DAY;
+    }
+    f->use = phone_use_of(f->cert, f->key);
+    return CS_OK;
+}
+
+static void rfc3339(int64_t when, char text[32])
+{
+    time_t t = (time_t)when;
+    struct tm tm;
+    strcpy(text, "?");
+    if (gmtime_r(&t, &tm) != NULL)
+        strftime(text, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static const char *key_state_name(key_state key)
+{
+    return key == KEY_MATCHES ? "yes" : key == KEY_MISMATCH ? "mismatch" : "no";
+}
+
+static const char *key_algorithm(const cs_cert *cert)
+{
+    cs_key_type type = cs_cert_key_type(cert);
+    return type == CS_KEY_RSA ? "RSA" : type == CS_KEY_EC ? "EC" : "other";
+}
+
+static const char *plural(long long n)
+{
+    return n == 1 ? "" : "s";
+}
+
+/* The subject or issuer in the Cisco string form (names.h), in buf. */
+static bool cert_name(const cs_cert *cert, bool issuer, cs_buf *buf)
+{
+    cs_error err;
+    int rc = issuer ? cs_cert_issuer(cert, buf, &err) : cs_cert_subject(cert, buf, &err);
+    return rc == CS_OK;
+}
+
+static void text_label(const char *label)
+{
+    fprintf(stdout, "%-*s", SHOW_WIDTH, label);
+}
+
+static void text_name(const char *label, const cs_cert *cert, bool issuer, const char *suffix)
+{
+    cs_buf name = CS_BUF_INIT;
+    text_label(label);
+    if (cert_name(cert, issuer, &name))
+        report_text(stdout, cs_buf_bytes(&name));
+    else
+        fputs("?", stdout);
+    fprintf(stdout, "%s\n", suffix);
+    cs_buf_release(&name);
+}
+
+/* The certificate's DER digest with md; false if unavailable. */
+static bool fingerprint(const cs_cert *cert, cs_md md, uint8_t out[CS_MAX_DIGEST_SIZE])
+{
+    cs_bytes der = cs_cert_der(cert);
+    cs_error err;
+    return cs_digest(md, der.data, der.len, out, &err) == CS_OK;
+}
+
+static void text_fingerprint(const char *label, const cs_cert *cert, cs_md md)
+{
+    uint8_t digest[CS_MAX_DIGEST_SIZE];
+    text_label(label);
+    if (fingerprint(cert, md, digest))
+        report_hex(stdout, (cs_bytes){digest, cs_md_size(md)});
+    else
+        fputs("unavailable", stdout);
+    fputc('\n', stdout);
+}
+
+static void print_text(const cert_facts *f)
+{
+    const cs_cert *cert = f->cert;
+    const int w = SHOW_WIDTH;
+    char from[32], to[32];
+    rfc3339(f->not_before, from);
+    rfc3339(f->not_after, to);
+    cs_md md;
+
+    report_line(stdout, w, "File:", "%s", f->path);
+    text_name("Subject:", cert, false, "");
+    text_name("Issuer:", cert, true, cs_cert_is_self_signed(cert) ? " (self-signed)" : "");
+    text_label("Serial Number:");
+    report_hex(stdout, cs_cert_serial(cert));
+    fputc('\n', stdout);
+    report_line(stdout, w, "Not Before:", "%s", from);
+    report_line(stdout, w, "Not After:", "%s", to);
+    if (f->validity == NOT_YET_VALID)
+        report_line(stdout, w, "Validity:", "not yet valid, starts in %lld day%s", f->days,
+                    plural(f->days));
+    else if (f->validity == EXPIRED)
+        report_line(stdout, w, "Validity:", "expired %lld day%s ago", f->days, plural(f->days));
+    else
+        report_line(stdout, w, "Validity:", "%lld day%s left", f->days, plural(f->days));
+    if (cs_cert_key_type(cert) == CS_KEY_EC)
+        report_line(stdout, w, "Key:", "EC %s (%zu bits)", cs_curve_name(cs_cert_curve(cert)),
+                    cs_cert_key_bits(cert));
+    else
+        report_line(stdout, w, "Key:", "%s %zu bits", key_algorithm(cert), cs_cert_key_bits(cert));
+    report_line(stdout, w, "Signature Digest:", "%s",
+                cs_cert_signature_md(cert, &md) ? cs_md_name(md) : "other");
+    text_fingerprint("SHA-1 Fingerprint:", cert, CS_MD_SHA1);
+    text_fingerprint("SHA-256 Fingerprint:", cert, CS_MD_SHA256);
+    text_fingerprint("certHash (MD5):", cert, CS_MD_MD5);
+    report_line(stdout, w, "Private Key:", "%s", key_state_name(f->key));
+    report_line(stdout, w, "Roles:", "%s", f->use.roles_text);
+    report_line(stdout, w, "Can Sign:", "%s", f->use.sign_text);
+    fputc('\n', stdout);
+}
+
+static void json_name(json_t *o, const char *field, const cs_cert *cert, bool issuer)
+{
+    cs_buf name = CS_BUF_INIT;
+    if (cert_name(cert, issuer, &name))
+        json_object_set_new(o, field, json_text(cs_buf_bytes(&name)));
+    cs_buf_release(&name);
+}
+
+static void json_fingerprint(json_t *o, const char *field, const cs_cert *cert, cs_md md)
+{
+    uint8_t digest[CS_MAX_DIGEST_SIZE];
+    if (fingerprint(cert, md, digest))
+        json_object_set_new(o, field, json_hex((cs_bytes){digest, cs_md_size(md)}));
+}
+
+/* The text report's fields in snake_case (docs/json.md). */
+static int print_json(const cert_facts *f, const cli_ctx *cli)
+{
+    static const char *const validity_names[] = {[VALID] = "valid", [EXPIRED] = "expired",
+                                                  [NOT_YET_VALID] = "not yet valid"};
+    const cs_cert *cert = f->cert;
+    char from[32], to[32];
+    rfc3339(f->not_before, from);
+    rfc3339(f->not_after, to);
+    cs_md md;
+
+    json_t *o = json_report_new("cert show", f->path);
+    json_name(o, "subject", cert, false);
+    json_name(o, "issuer", cert, true);
+    json_object_set_new(o, "self_signed", json_boolean(cs_cert_is_self_signed(cert)));
+    json_object_set_new(o, "serial_number", json_hex(cs_cert_serial(cert)));
+    json_object_set_new(o, "not_before", json_string(from));
+    json_object_set_new(o, "not_after", json_string(to));
+    json_object_set_new(o, "validity", json_string(validity_names[f->validity]));
+    json_object_set_new(o, f->validity == VALID     ? "days_left"
+                           : f->validity == EXPIRED ? "days_since_expiry"
+                                                    : "days_until_valid",
+                        json_integer(f->days));
+    json_object_set_new(o, "key_algorithm", json_string(key_algorithm(cert)));
+    json_object_set_new(o, "key_bits", json_integer((json_int_t)cs_cert_key_bits(cert)));
+    if (cs_cert_key_type(cert) == CS_KEY_EC)
+        json_object_set_new(o, "curve", json_string(cs_curve_name(cs_cert_curve(cert))));
+    if (cs_cert_signature_md(cert, &md))
+        json_object_set_new(o, "signature_digest", json_string(cs_md_name(md)));
+    json_fingerprint(o, "sha1_fingerprint", cert, CS_MD_SHA1);
+    json_fingerprint(o, "sha256_fingerprint", cert, CS_MD_SHA256);
+    json_fingerprint(o, "cert_hash", cert, CS_MD_MD5);
+    json_object_set_new(o, "private_key", json_string(key_state_name(f->key)));
+    json_t *roles = json_array();
+    for (size_t i = 0; i < f->use.n_roles; i++)
+        json_array_append_new(roles, json_string(f->use.roles[i]));
+    json_object_set_new(o, "roles", roles);
+    json_object_set_new(o, "can_sign", json_boolean(f->use.can_sign));
+    return json_emit(o, cli);
+}
+
+static int show_one(const char *path, time_t now, bool json, const cli_ctx *cli)
+{
+    cert_facts f;
+    int rc = gather(path, now, &f, cli);
+    if (rc != CS_OK)
+        return rc;
+    if (json)
+        rc = print_json(&f, cli);
+    else
+        print_text(&f);
+
+    /* The report goes first, then the reasons for the exit status. */
+    fflush(stdout);
+    if (rc == CS_OK && f.validity != VALID)
+        rc = cli_fail(cli, CS_INVALID, "'%s': the certificate %s", path,
+                      f.validity == EXPIRED ? "has expired" : "is not valid yet");
+    if (rc != CS_ERROR && f.key == KEY_MISMATCH)
+        rc = cli_fail(cli, CS_INVALID, "'%s': the private key does not match the certificate",
+                      path);
+    if (f.key != KEY_NONE)
+        cli_warn_exposed_key(cli, path);
+    cs_cert_free(f.cert);
+    return rc;
+}
+
+static int cert_show(int argc, char **argv, const cli_ctx *cli)
+{
+    static const struct option long_options[] = {
+        {"json", no_argument, NULL, OPT_JSON},
+        {"help", no_argument, NULL, 'H'},
+        {NULL, 0, NULL, 0},
+    };
+    bool json = false;
+    cli_unflatten_args(&argc, argv);
+    optind = 0;
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":Hh", long_options, NULL)) != -1) {
+        if (opt == 'H' || opt == 'h') {
+            usage_show(cli);
+            return cli_finish(cli, CS_OK);
+        }
+        if (opt != OPT_JSON)
+            return option_error(opt, argv, cli);
+        json = true;
+    }
+    if (optind >= argc)
+        return cli_usage_error(cli, "no file given");
+    int worst = CS_OK;
+    time_t now = time(NULL);
+    for (int i = optind; i < argc; i++) {
+        int rc = show_one(argv[i], now, json, cli);
+        if (rc > worst)
+            worst = rc; /* an error (2) outranks an invalid certificate (1) */
+    }
+    return cli_finish(cli, worst);
+}
+
+/* --- the command ---------------------------------------------------------------- */
+
+static void usage(const cli_ctx *cli)
+{
+    printf("Usage: %s new --common CN --organization O --unit OU [OPTIONS] [FILE]\n"
+           "       %s hash [--digest sha1|sha512] CERT\n"
+           "       %s show [--json] FILE...\n"
+           "Make self-signed certificates for phones' trust lists (new, also called\n"
+           "mkcert), print the base64 digest of a certificate (hash, also called\n"
+           "certhash), or describe certificates and what a phone can do with them\n"
+           "(show). '%s VERB --help' describes each.\n",
+           cli->prog, cli->prog, cli->prog, cli->prog);
+}
+
+int cmd_cert(int argc, char **argv, const cli_ctx *cli)
+{
+    static const char *const verbs[] = {"new", "hash", "show", NULL};
+    switch (cli_take_verb(&argc, &argv, verbs)) {
+    case 0:
+        return cert_new(argc, argv, cli);
+    case 1:
+        return cert_hash(argc, argv, cli);
+    case 2:
+        return cert_show(argc, argv, cli);
+    default:
+        break;
+    }
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+                      strcmp(argv[1], "-H") == 0)) {
+        usage(cli);
+        return cli_finish(cli, CS_OK);
+    }
+    return cli_usage_error(cli, "expected new, hash or show");
+}

@@ -1,0 +1,638 @@
+/* ciscosec verify file|rollover|tls|tftpboot|srtp: check a deployment the
+ * way a phone will, before a phone finds out.
+ *
+ * The rules live in the library (phone.h) and come back as findings; this
+ * file chooses what to check, prints the findings and a summary, and turns
+ * them into the exit status: 0 a phone would accept everything, 1 it would
+ * reject something, 2 usage or I/O error. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "ciscosec/fileio.h"
+#include "ciscosec/phone.h"
+#include "ciscosec/srtpcheck.h"
+#include "ciscosec/tlsprobe.h"
+#include "ciscosec/trustlist.h"
+#include "../cli.h"
+
+/* Trust lists are a few KiB; phones take 64 KiB; refuse absurd inputs. */
+#define MAX_TLV_FILE (16u * 1024 * 1024)
+#define MAX_TIMEOUT_SECONDS 3600
+
+static void usage(const cli_ctx *cli)
+{
+    const char *p = cli->prog;
+    printf("Usage: %s file --itl ITLFile.tlv FILE... [--at TIME]\n"
+           "       %s rollover OLD.tlv NEW.tlv [--at TIME]\n"
+           "       %s tls HOST[:PORT] --itl ITLFile.tlv [--role ROLE] [--servername NAME]\n"
+           "                  [--timeout SECONDS] [--at TIME]\n"
+           "       %s tftpboot DIR [--at TIME]\n"
+           "       %s srtp\n",
+           p, p, p, p, p);
+    printf("Check files, trust-list updates, servers and a provisioning directory the\n"
+           "way a Cisco IP phone judges them, and say what a phone would reject and why.\n"
+           "\n"
+           "  file       each FILE as a phone holding the --itl trust list judges it: a\n"
+           "             .tlv on its own (signed by its own SAST, at most 2 SAST, RSA up to\n"
+           "             2048 bits, EC on P-256/P-384/P-521, certificates in date, at\n"
+           "             most 64 KiB, a 1.1 list with an EC TFTP certificate); a .sgn,\n"
+           "             .sha512 or .enc.sgn signed by a TFTP or CCM+TFTP certificate of\n"
+           "             the list\n"
+           "  rollover   would a phone holding OLD.tlv accept NEW.tlv? (signed by a SAST\n"
+           "             that OLD holds; warns when NEW keeps no SAST of OLD or drops the\n"
+           "             certificate that signs configuration files)\n"
+           "  tls        connect as a phone does and check the server's certificate\n"
+           "             against the trust list\n"
+           "  tftpboot   audit a whole provisioning directory: its trust lists (*.tlv),\n"
+           "             each phone's security settings (SEP<MAC>.cnf.xml), and what\n"
+           "             phones download: every *.xml needs a valid .sgn when the phone's\n"
+           "             trust list (ITLSEP<MAC>.tlv, else ITLFile.tlv) has an RSA TFTP or\n"
+           "             CCM+TFTP certificate; every .sgn and .enc.sgn must verify; an\n"
+           "             .enc.sgn needs its companion .sgn (firmware is not checked)\n"
+           "  srtp       check that libsrtp protects media with each suite phones offer\n"
+           "\n"
+           "  -i, --itl FILE           the trust list the phone holds (ITLFile.tlv or\n"
+           "                           ITLSEP<MAC>.tlv)\n"
+           "      --at TIME            check certificate dates at TIME instead of now\n"
+           "                           (RFC 3339, e.g. 2030-01-01T00:00:00Z, or a date)\n"
+           "  -r, --role ROLE          tls: the service, and so the role its certificate\n"
+           "                           needs: ccm (SIP over TLS, port 5061, CCM or\n"
+           "                           CCM+TFTP; the default), tftp (HTTPS provisioning,\n"
+           "                           port 6971, TFTP with an EC key) or app-server\n"
+           "                           (XML services, port 443, APP-SERVER)\n"
+           "  -n, --servername NAME    tls: the name sent in SNI (default: HOST when it\n"
+           "                           is a name, none for an address; \"\" for none)\n"
+           "  -t, --timeout SECONDS    tls: time allowed to connect and for each read\n"
+           "                           (default 10)\n"
+           "  -H, -h, --help           print this help\n"
+           "\n"
+           "Each problem is one line: FILE: error|warning [RULE]: what, and the\n"
+           "certificate concerned. Errors are what a phone rejects; warnings are\n"
+           "accepted today but traps.\n"
+           "Exit status: 0 a phone would accept everything, 1 it would reject something\n"
+           "(or the TLS handshake failed, or an SRTP suite does not work), 2 usage or\n"
+           "I/O error.\n");
+}
+
+enum verb { VERB_FILE, VERB_ROLLOVER, VERB_TLS, VERB_TFTPBOOT, VERB_SRTP };
+static const char *const verbs[] = {"file", "rollover", "tls", "tftpboot", "srtp", NULL};
+
+enum { OPT_AT = 256 };
+
+typedef struct verify_options {
+    enum verb verb;
+    const char *itl;
+    bool has_at;
+    int64_t now;
+    bool has_role;
+    cs_service service;
+    const char *servername;
+    unsigned timeout_ms;
+    char **operands;
+    int count;
+} verify_options;
+
+static const struct option long_options[] = {
+    {"itl", required_argument, NULL, 'i'},
+    {"at", required_argument, NULL, OPT_AT},
+    {"role", required_argument, NULL, 'r'},
+    {"servername", required_argument, NULL, 'n'},
+    {"timeout", required_argument, NULL, 't'},
+    {"help", no_argument, NULL, 'H'},
+    {NULL, 0, NULL, 0},
+};
+
+static int parse_timeout(const char *text, unsigned *ms)
+{
+    char *end;
+    long s = strtol(text, &end, 10);
+    if (end == text || *end != '\0' || s < 1 || s > MAX_TIMEOUT_SECONDS)
+        return CS_ERROR;
+    *ms = (unsigned)s * 1000u;
+    return CS_OK;
+}
+
+static int parse_option(verify_options *o, int opt, const cli_ctx *cli)
+{
+    switch (opt) {
+    case 'i':
+        o->itl = optarg;
+        return CS_OK;
+    case OPT_AT:
+        if (!cs_parse_time(optarg, &o->now))
+            return cli_usage_error(cli, "invalid time '%s': RFC 3339, e.g. 2030-01-01T00:00:00Z",
+                                   optarg);
+        o->has_at = true;
+        return CS_OK;
+    case 'r':
+        if (!cs_service_parse(optarg, &o->service))
+            return cli_usage_error(cli, "invalid role '%s': ccm, tftp or app-server", optarg);
+        o->has_role = true;
+        return CS_OK;
+    case 'n':
+        o->servername = optarg;
+        return CS_OK;
+    case 't':
+        if (parse_timeout(optarg, &o->timeout_ms) != CS_OK)
+            return cli_usage_error(cli, "invalid timeout '%s': 1 to %d seconds", optarg,
+                                   MAX_TIMEOUT_SECONDS);
+        return CS_OK;
+    default:
+        return cli_usage_error(cli, "invalid option");
+    }
+}
+
+static int take_verb(verify_options *o, char **args, int n, const cli_ctx *cli)
+{
+    if (n == 0)
+        return cli_usage_error(cli, "which check? file, rollover, tls, tftpboot or srtp");
+    for (int v = 0; verbs[v] != NULL; v++) {
+        if (strcmp(args[0], verbs[v]) == 0) {
+            o->verb = (enum verb)v;
+            o->operands = args + 1;
+            o->count = n - 1;
+            return CS_OK;
+        }
+    }
+    return cli_usage_error(cli, "unknown check '%s': file, rollover, tls, tftpboot or srtp",
+                           args[0]);
+}
+
+/* The options each check takes, and the operands it needs. */
+static int check_args(const verify_options *o, const cli_ctx *cli)
+{
+    const char *verb = verbs[o->verb];
+    bool tls = o->verb == VERB_TLS;
+    if (o->itl != NULL && o->verb != VERB_FILE && !tls)
+        return cli_usage_error(cli, "--itl is not an option of '%s'", verb);
+    if (!tls && (o->has_role || o->servername != NULL || o->timeout_ms != 0))
+        return cli_usage_error(cli, "--role, --servername and --timeout are options of 'tls'");
+    if (o->verb == VERB_SRTP && o->has_at)
+        return cli_usage_error(cli, "--at is not an option of 'srtp'");
+    switch (o->verb) {
+    case VERB_FILE:
+        if (o->count == 0)
+            return cli_usage_error(cli, "no file to check");
+        return CS_OK;
+    case VERB_ROLLOVER:
+        if (o->count != 2)
+            return cli_usage_error(cli, "rollover takes two trust lists: OLD.tlv NEW.tlv");
+        return CS_OK;
+    case VERB_TLS:
+        if (o->count != 1)
+            return cli_usage_error(cli, "tls takes one HOST[:PORT]");
+        if (o->itl == NULL)
+            return cli_usage_error(cli, "tls needs --itl, the trust list to check against");
+        return CS_OK;
+    case VERB_TFTPBOOT:
+        if (o->count != 1)
+            return cli_usage_error(cli, "tftpboot takes one directory");
+        return CS_OK;
+    case VERB_SRTP:
+        if (o->count != 0)
+            return cli_usage_error(cli, "srtp takes no operands");
+        return CS_OK;
+    }
+    return CS_ERROR;
+}
+
+/* Returns CS_OK, CS_ERROR, or -1 when --help was printed. */
+static int parse_args(int argc, char **argv, const cli_ctx *cli, verify_options *o)
+{
+    *o = (verify_options){.service = CS_SERVICE_SIP};
+    optind = 0; /* full reset: getopt may have run before */
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(argc, argv, ":i:r:n:t:Hh", long_options, NULL)) != -1) {
+        if (opt == 'H' || opt == 'h') {
+            usage(cli);
+            return -1;
+        }
+        if (opt == ':')
+            return cli_usage_error(cli, "option '%s' needs an argument", argv[optind - 1]);
+        if (opt == '?')
+            return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+        int rc = parse_option(o, opt, cli);
+        if (rc != CS_OK)
+            return rc;
+    }
+    int rc = take_verb(o, argv + optind, argc - optind, cli);
+    if (rc == CS_OK)
+        rc = check_args(o, cli);
+    if (rc == CS_OK && !o->has_at)
+        o->now = (int64_t)time(NULL);
+    if (rc == CS_OK && o->timeout_ms == 0)
+        o->timeout_ms = CS_TLS_DEFAULT_TIMEOUT_MS;
+    return rc;
+}
+
+/* --- printing findings ------------------------------------------------- */
+
+static void print_text(const char *s)
+{
+    report_text(stdout, (cs_bytes){(const uint8_t *)s, strlen(s)});
+}
+
+static void print_finding(const cs_finding *x)
+{
+    print_text(x->file);
+    printf(": %s [%s]: ", cs_severity_name(x->severity), cs_rule_id(x->rule));
+    print_text(x->message);
+    if (x->cert_subject != NULL) {
+        printf("; certificate ");
+        print_text(x->cert_subject);
+        printf(", serial %s", x->cert_serial);
+        if (x->cert_record > 0)
+            printf(x->cert_role[0] ? ", record %zu (%s)" : ", record %zu", x->cert_record,
+                   x->cert_role);
+    }
+    putchar('\n');
+}
+
+static void print_findings(const cs_findings *f, size_t from)
+{
+    for (size_t i = from; i < f->count; i++)
+        print_finding(&f->items[i]);
+}
+
+/* The last line: the verdict. */
+static void print_verdict(const cs_findings *f)
+{
+    if (f->errors > 0)
+        printf("Rejected: a phone would reject this (%zu error%s, %zu warning%s)\n", f->errors,
+               f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
+    else
+        printf("Accepted: a phone would accept this (%zu warning%s)\n", f->warnings,
+               f->warnings == 1 ? "" : "s");
+}
+
+/* The exit status: an I/O error (2) outranks a rejection (1). */
+static int status_of(const cs_findings *f, bool io_error, const cli_ctx *cli)
+{
+    if (f->failed)
+        return cli_fail(cli, CS_ERROR, "out of memory: findings were lost");
+    if (io_error)
+        return CS_ERROR;
+    return f->errors > 0 ? CS_INVALID : CS_OK;
+}
+
+/* --- reading trust lists ----------------------------------------------- */
+
+typedef struct loaded_list {
+    cs_buf data;
+    cs_trustlist tl;
+} loaded_list;
+
+static int read_list(const char *path, cs_buf *data, const cli_ctx *cli)
+{
+    cs_error err;
+    if (cs_read_file(path, MAX_TLV_FILE, data, &err) != CS_OK)
+        return cli_file_fail(cli, path, CS_ERROR, &err);
+    return CS_OK;
+}
+
+/* The trust list the phone holds: it must parse, or there is nothing to
+ * judge against. */
+static int load_list(const char *path, loaded_list *l, const cli_ctx *cli)
+{
+    l->data = (cs_buf)CS_BUF_INIT;
+    int rc = read_list(path, &l->data, cli);
+    cs_error err;
+    if (rc == CS_OK && cs_trustlist_parse(l->data.data, l->data.len, &l->tl, &err) != CS_OK) {
+        cs_error_prefix(&err, "not a trust list a phone could hold");
+        rc = cli_file_fail(cli, path, CS_ERROR, &err);
+    }
+    if (rc != CS_OK)
+        cs_buf_release(&l->data);
+    return rc;
+}
+
+static void release_list(loaded_list *l)
+{
+    cs_trustlist_release(&l->tl);
+    cs_buf_release(&l->data);
+}
+
+/* --- file -------------------------------------------------------------- */
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static bool is_signed_name(const char *path)
+{
+    return ends_with(path, ".sgn") || ends_with(path, ".sha512");
+}
+
+static int check_file_args(const verify_options *o, const cli_ctx *cli)
+{
+    for (int i = 0; i < o->count; i++) {
+        const char *f = o->operands[i];
+        if (!ends_with(f, ".tlv") && !is_signed_name(f))
+            return cli_usage_error(cli,
+                                   "'%s': a phone judges .tlv, .sgn, .sha512 and .enc.sgn "
+                                   "files; this is none of them",
+                                   f);
+        if (is_signed_name(f) && o->itl == NULL)
+            return cli_usage_error(cli, "'%s': checking a signed file needs --itl", f);
+    }
+    return CS_OK;
+}
+
+/* One file; false when it could not be read. */
+static bool verify_one(const char *path, const cs_phone_list *list, int64_t now, cs_findings *f,
+                       const cli_ctx *cli)
+{
+    cs_error err;
+    int rc;
+    if (ends_with(path, ".tlv")) {
+        cs_buf data = CS_BUF_INIT;
+        rc = read_list(path, &data, cli);
+        if (rc != CS_OK)
+            return false;
+        rc = cs_phone_check_trustlist(path, data.data, data.len, now, f, &err);
+        cs_buf_release(&data);
+    } else {
+        rc = cs_phone_check_signed_file(path, path, list, 1, f, &err);
+    }
+    if (rc != CS_OK) {
+        fflush(stdout);
+        cli_file_fail(cli, path, rc, &err);
+        return false;
+    }
+    return true;
+}
+
+static int verify_files(const verify_options *o, const cli_ctx *cli)
+{
+    int rc = check_file_args(o, cli);
+    if (rc != CS_OK)
+        return rc;
+    loaded_list itl;
+    if (o->itl != NULL && (rc = load_list(o->itl, &itl, cli)) != CS_OK)
+        return rc;
+    cs_phone_list list = {o->itl, o->itl ? &itl.tl : NULL};
+    cs_findings f = CS_FINDINGS_INIT;
+    bool io_error = false;
+    size_t rejected = 0;
+    for (int i = 0; i < o->count; i++) {
+        const char *path = o->operands[i];
+        size_t before = f.count, errors = f.errors;
+        if (!verify_one(path, &list, o->now, &f, cli)) {
+            io_error = true;
+            continue;
+        }
+        if (f.count == before)
+            printf("%s: OK\n", path);
+        print_findings(&f, before);
+        rejected += f.errors > errors;
+    }
+    printf("%d file%s checked, %zu rejected\n", o->count, o->count == 1 ? "" : "s", rejected);
+    print_verdict(&f);
+    rc = status_of(&f, io_error, cli);
+    cs_findings_release(&f);
+    if (o->itl != NULL)
+        release_list(&itl);
+    return cli_finish(cli, rc);
+}
+
+/* --- rollover ---------------------------------------------------------- */
+
+static int verify_rollover(const verify_options *o, const cli_ctx *cli)
+{
+    const char *old_path = o->operands[0], *new_path = o->operands[1];
+    cs_buf old_data = CS_BUF_INIT, new_data = CS_BUF_INIT;
+    int rc = read_list(old_path, &old_data, cli);
+    if (rc == CS_OK)
+        rc = read_list(new_path, &new_data, cli);
+    cs_findings f = CS_FINDINGS_INIT;
+    cs_error err;
+    if (rc == CS_OK) {
+        rc = cs_phone_check_rollover(old_path, old_data.data, old_data.len, new_path, new_data.data,
+                                     new_data.len, o->now, &f, &err);
+        if (rc != CS_OK) {
+            cs_error_prefix(&err, "not a trust list a phone could hold");
+            cli_file_fail(cli, old_path, rc, &err);
+        }
+    }
+    if (rc == CS_OK) {
+        if (f.count == 0)
+            printf("%s: OK: phones holding %s accept it\n", new_path, old_path);
+        print_findings(&f, 0);
+        print_verdict(&f);
+        rc = status_of(&f, false, cli);
+    }
+    cs_findings_release(&f);
+    cs_buf_release(&old_data);
+    cs_buf_release(&new_data);
+    return cli_finish(cli, rc);
+}
+
+/* --- tls --------------------------------------------------------------- */
+
+typedef struct endpoint {
+    char host[256];
+    char port[16];
+    char label[300]; /* "HOST:PORT", "[::1]:5061": how findings name it */
+} endpoint;
+
+static bool valid_port(const char *s)
+{
+    char *end;
+    long n = strtol(s, &end, 10);
+    return *s != '\0' && *end == '\0' && n >= 1 && n <= 65535;
+}
+
+/* HOST, HOST:PORT, [IPV6]:PORT or a bare IPv6 address (two colons or
+ * more: no port). */
+static int parse_endpoint(const char *text, const char *default_port, endpoint *e,
+                          const cli_ctx *cli)
+{
+    const char *host = text, *port = default_port;
+    size_t host_len = strlen(text);
+    const char *colon = strrchr(text, ':');
+    if (text[0] == '[') {
+        const char *close = strchr(text, ']');
+        if (close == NULL || (close[1] != '\0' && close[1] != ':'))
+            return cli_usage_error(cli, "invalid address '%s'", text);
+        host = text + 1;
+        host_len = (size_t)(close - host);
+        if (close[1] == ':')
+            port = close + 2;
+    } else if (colon != NULL && strchr(text, ':') == colon) {
+        host_len = (size_t)(colon - text);
+        port = colon + 1;
+    }
+    if (host_len == 0 || host_len >= sizeof e->host || !valid_port(port))
+        return cli_usage_error(cli, "invalid HOST[:PORT] '%s'", text);
+    snprintf(e->host, sizeof e->host, "%.*s", (int)host_len, host);
+    snprintf(e->port, sizeof e->port, "%s", port);
+    bool v6 = strchr(e->host, ':') != NULL;
+    snprintf(e->label, sizeof e->label, "%s%s%s:%s", v6 ? "[" : "", e->host, v6 ? "]" : "",
+             e->port);
+    return CS_OK;
+}
+
+/* SNI: --servername, else the host when it is a name (phones connect to
+ * the processNodeName of their configuration). */
+static const char *sni_name(const verify_options *o, const endpoint *e)
+{
+    if (o->servername != NULL)
+        return o->servername[0] ? o->servername : NULL;
+    bool address =
+        strchr(e->host, ':') != NULL || strspn(e->host, "0123456789.") == strlen(e->host);
+    return address ? NULL : e->host;
+}
+
+static void print_connection(const endpoint *e, const cs_tls_result *r)
+{
+    printf("Connected to %s (%s): %s, %s\n", e->label, r->address, r->version, r->ciphersuite);
+}
+
+static int verify_tls(const verify_options *o, const cli_ctx *cli)
+{
+    endpoint e;
+    int rc = parse_endpoint(o->operands[0], cs_service_default_port(o->service), &e, cli);
+    loaded_list itl;
+    if (rc != CS_OK || (rc = load_list(o->itl, &itl, cli)) != CS_OK)
+        return rc;
+    cs_phone_list list = {o->itl, &itl.tl};
+    cs_tls_target target = {e.host, e.port, sni_name(o, &e), o->timeout_ms};
+    cs_tls_result r;
+    cs_findings f = CS_FINDINGS_INIT;
+    cs_error err;
+    rc = cs_tls_probe(&target, &r, &err);
+    if (rc == CS_INVALID) {
+        cs_findings_add(&f, CS_RULE_TLS_HANDSHAKE, e.label, NULL, "%s", err.message);
+        rc = CS_OK;
+    } else if (rc == CS_OK) {
+        print_connection(&e, &r);
+        rc = cs_phone_check_server(e.label, r.peer_cert.data, r.peer_cert.len, o->service, &list,
+                                   o->now, &f, &err);
+        cs_tls_result_release(&r);
+    }
+    if (rc != CS_OK) {
+        cli_fail(cli, rc, "%s: %s", e.label, err.message);
+    } else {
+        if (f.count == 0)
+            printf("%s: OK: its certificate is in %s in a role that %s takes (%s)\n", e.label,
+                   o->itl, cs_service_name(o->service), cs_service_roles(o->service));
+        print_findings(&f, 0);
+        print_verdict(&f);
+        rc = status_of(&f, false, cli);
+    }
+    cs_findings_release(&f);
+    release_list(&itl);
+    return cli_finish(cli, rc);
+}
+
+/* --- tftpboot ---------------------------------------------------------- */
+
+static void print_counts(const cs_tftpboot_counts *c)
+{
+    printf("  %-30s %zu\n", "files checked", c->files);
+    printf("  %-30s %zu\n", "  trust lists (*.tlv)", c->trust_lists);
+    printf("  %-30s %zu\n", "  configuration files (*.xml)", c->xml_files);
+    printf("  %-30s %zu\n", "  signed files (*.sgn)", c->signed_files);
+    printf("  %-30s %zu\n", "phone configurations read", c->configs);
+    if (c->encrypted > 0)
+        printf("  %-30s %zu (their security settings cannot be read here)\n",
+               "phone configurations encrypted", c->encrypted);
+}
+
+static void print_rule_table(const cs_findings *f)
+{
+    if (f->count == 0) {
+        printf("  no problems\n");
+        return;
+    }
+    printf("  %-18s %-8s %-8s %s\n", "rule", "severity", "problems", "meaning");
+    for (int r = 0; r < CS_RULE_COUNT; r++) {
+        size_t n = cs_findings_count_rule(f, (cs_rule)r);
+        if (n > 0)
+            printf("  %-18s %-8s %8zu %s\n", cs_rule_id((cs_rule)r),
+                   cs_severity_name(cs_rule_severity((cs_rule)r)), n, cs_rule_summary((cs_rule)r));
+    }
+}
+
+static int verify_tftpboot(const verify_options *o, const cli_ctx *cli)
+{
+    const char *dir = o->operands[0];
+    cs_findings f = CS_FINDINGS_INIT;
+    cs_tftpboot_counts counts;
+    cs_error err;
+    int rc = cs_phone_check_tftpboot(dir, o->now, &f, &counts, &err);
+    if (rc != CS_OK) {
+        cli_file_fail(cli, dir, rc, &err);
+    } else {
+        print_findings(&f, 0);
+        if (f.count > 0)
+            putchar('\n');
+        printf("Summary of %s\n", dir);
+        print_counts(&counts);
+        putchar('\n');
+        print_rule_table(&f);
+        putchar('\n');
+        print_verdict(&f);
+        rc = status_of(&f, false, cli);
+    }
+    cs_findings_release(&f);
+    return cli_finish(cli, rc);
+}
+
+/* --- srtp -------------------------------------------------------------- */
+
+static int verify_srtp(const cli_ctx *cli)
+{
+    cs_srtp_result results[CS_SRTP_SUITE_COUNT];
+    cs_error err;
+    printf("%s\n", cs_srtp_version());
+    int rc = cs_srtp_check(results, &err);
+    if (rc == CS_ERROR)
+        return cli_fail(cli, rc, "%s", err.message);
+    size_t failed = 0;
+    for (size_t i = 0; i < CS_SRTP_SUITE_COUNT; i++) {
+        const cs_srtp_result *r = &results[i];
+        if (r->ok)
+            printf("%-24s OK: RTP and RTCP protected and unprotected, tampering refused\n",
+                   r->suite);
+        else
+            printf("%-24s FAILED: %s\n", r->suite, r->detail);
+        failed += !r->ok;
+    }
+    if (failed > 0)
+        printf("Rejected: %zu of %d suites do not work: phones offering them get no "
+               "encrypted media\n",
+               failed, CS_SRTP_SUITE_COUNT);
+    else
+        printf("Accepted: every suite phones offer works\n");
+    return cli_finish(cli, rc);
+}
+
+int cmd_verify(int argc, char **argv, const cli_ctx *cli)
+{
+    verify_options o;
+    int rc = parse_args(argc, argv, cli, &o);
+    if (rc == -1)
+        return cli_finish(cli, CS_OK);
+    if (rc != CS_OK)
+        return rc;
+    switch (o.verb) {
+    case VERB_FILE:
+        return verify_files(&o, cli);
+    case VERB_ROLLOVER:
+        return verify_rollover(&o, cli);
+    case VERB_TLS:
+        return verify_tls(&o, cli);
+    case VERB_TFTPBOOT:
+        return verify_tftpboot(&o, cli);
+    case VERB_SRTP:
+        return verify_srtp(cli);
+    }
+    return CS_ERROR;
+}

@@ -1,0 +1,832 @@
+/* Certificates as mkcert makes them (formats.md §6), and the facts about
+ * any certificate that `cert show` and `cert hash` report.
+ *
+ * mbedTLS writes most of the certificate. Three extensions are encoded
+ * here because its helpers differ from the reference: keyUsage (mbedTLS
+ * marks it critical, the reference does not), extendedKeyUsage (2.28 has
+ * no writer) and subjectAltName (neither version has a writer for
+ * certificates). The subject is stored attribute by attribute rather than
+ * parsed from a "CN=...,O=..." string, so that no value needs escaping
+ * and each gets the string type the reference uses. mbedTLS 2.28 gives the
+ * ECDSA signature algorithm NULL parameters, which the reference and 3.x
+ * leave out: those certificates are put together again without them. */
+#include "internal.h"
+
+#include <mbedtls/asn1write.h>
+#include <mbedtls/base64.h>
+#include <mbedtls/bignum.h>
+#include <mbedtls/ecp.h>
+#include <mbedtls/oid.h>
+#include <mbedtls/pem.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ciscosec/certgen.h"
+#include "ciscosec/fileio.h"
+
+#define RSA_EXPONENT 65537
+/* mbedTLS 3.x generates no RSA key under this size (2.28 goes lower);
+ * smaller ones are made by rsa_generate_small in every version, so that
+ * both builds run the same code for them. */
+#define RSA_LIBRARY_MIN_BITS 1024u
+#define MAX_CERT_FILE (1024 * 1024)
+/* "YYYYMMDDhhmmss", with room for any int the compiler imagines. */
+#define VALIDITY_SIZE 48
+
+/* id-kp-ipsecEndSystem, 1.3.6.1.5.5.7.3.5: mbedTLS has no name for it. */
+#define OID_IPSEC_END_SYSTEM MBEDTLS_OID_KP "\x05"
+
+/* --- curves --------------------------------------------------------------- */
+
+static const struct {
+    cs_curve curve;
+    mbedtls_ecp_group_id id;
+    const char *name;
+    const char *alias;
+} curves[] = {
+    {CS_CURVE_P256, MBEDTLS_ECP_DP_SECP256R1, "secp256r1", "prime256v1"},
+    {CS_CURVE_P384, MBEDTLS_ECP_DP_SECP384R1, "secp384r1", NULL},
+    {CS_CURVE_P521, MBEDTLS_ECP_DP_SECP521R1, "secp521r1", NULL},
+};
+#define N_CURVES (sizeof curves / sizeof curves[0])
+
+bool cs_curve_parse(const char *name, cs_curve *out)
+{
+    for (size_t i = 0; i < N_CURVES; i++) {
+        if (strcasecmp(name, curves[i].name) == 0 ||
+            (curves[i].alias != NULL && strcasecmp(name, curves[i].alias) == 0)) {
+            *out = curves[i].curve;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *cs_curve_name(cs_curve curve)
+{
+    for (size_t i = 0; i < N_CURVES; i++)
+        if (curves[i].curve == curve)
+            return curves[i].name;
+    return curve == CS_CURVE_OTHER ? "other" : NULL;
+}
+
+static mbedtls_ecp_group_id curve_group(cs_curve curve)
+{
+    for (size_t i = 0; i < N_CURVES; i++)
+        if (curves[i].curve == curve)
+            return curves[i].id;
+    return MBEDTLS_ECP_DP_NONE;
+}
+
+/* --- checking a request ----------------------------------------------------- */
+
+void cs_cert_request_init(cs_cert_request *req)
+{
+    *req = (cs_cert_request){
+        .key_type = CS_KEY_RSA,
+        .rsa_bits = CS_RSA_DEFAULT_BITS,
+        .curve = CS_CURVE_NONE,
+        .md = CS_MD_SHA256,
+        .years = CS_CERT_DEFAULT_YEARS,
+        .issued = time(NULL),
+    };
+}
+
+static bool present(const char *s)
+{
+    return s != NULL && s[0] != '\0';
+}
+
+/* UTF8String values must be UTF-8: no stray continuation bytes, no
+ * overlong forms, no surrogates. */
+static bool valid_utf8(const unsigned char *s, size_t len)
+{
+    size_t i = 0;
+    while (i < len) {
+        uint32_t c = s[i];
+        size_t more;
+        uint32_t min;
+        if (c < 0x80) {
+            i++;
+            continue;
+        } else if ((c & 0xE0) == 0xC0) {
+            more = 1, min = 0x80, c &= 0x1F;
+        } else if ((c & 0xF0) == 0xE0) {
+            more = 2, min = 0x800, c &= 0x0F;
+        } else if ((c & 0xF8) == 0xF0) {
+            more = 3, min = 0x10000, c &= 0x07;
+        } else {
+            return false;
+        }
+        if (len - i - 1 < more)
+            return false;
+        for (size_t k = 1; k <= more; k++) {
+            if ((s[i + k] & 0xC0) != 0x80)
+                return false;
+            c = c << 6 | (s[i + k] & 0x3Fu);
+        }
+        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return false;
+        i += more + 1;
+    }
+    return true;
+}
+
+static int check_attribute(const char *what, const char *value, bool ascii, cs_error *err)
+{
+    const unsigned char *s = (const unsigned char *)value;
+    size_t len = strlen(value);
+    if (len > CS_CERT_MAX_ATTRIBUTE)
+        return cs_fail(err, CS_ERROR, "the %s is longer than %d bytes", what,
+                       CS_CERT_MAX_ATTRIBUTE);
+    for (size_t i = 0; i < len; i++) {
+        if (s[i] < 0x20 || s[i] == 0x7F)
+            return cs_fail(err, CS_ERROR, "the %s holds a control character", what);
+        if (ascii && s[i] >= 0x80)
+            return cs_fail(err, CS_ERROR,
+                           "the %s must be ASCII: it is also the certificate's DNS name", what);
+    }
+    if (!valid_utf8(s, len))
+        return cs_fail(err, CS_ERROR, "the %s is not valid UTF-8", what);
+    return CS_OK;
+}
+
+static bool is_ascii_letter(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+}
+
+static char ascii_upper(char c)
+{
+    return c >= 'a' && c <= 'z' ? (char)(c - 'a' + 'A') : c;
+}
+
+static int check_names(const cs_cert_request *req, cs_error *err)
+{
+    const struct {
+        const char *what;
+        const char *value;
+        bool required;
+    } names[] = {
+        {"common name", req->common_name, true}, {"organization", req->organization, true},
+        {"unit", req->unit, true},               {"locality", req->locality, false},
+        {"state", req->state, false},            {"country", req->country, false},
+    };
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (!present(names[i].value)) {
+            if (names[i].required)
+                return cs_fail(err, CS_ERROR, "a %s is required", names[i].what);
+            continue;
+        }
+        int rc = check_attribute(names[i].what, names[i].value, i == 0, err);
+        if (rc != CS_OK)
+            return rc;
+    }
+    const char *c = req->country;
+    if (present(c) && (strlen(c) != 2 || !is_ascii_letter(c[0]) || !is_ascii_letter(c[1])))
+        return cs_fail(err, CS_ERROR, "invalid country '%s': two letters, such as NZ", c);
+    return CS_OK;
+}
+
+/* PKCS#1 v1.5 needs the DigestInfo and 11 bytes of padding to fit. */
+static size_t rsa_min_bytes(cs_md md)
+{
+    size_t digest_info = md == CS_MD_SHA1 ? 15 : 19;
+    return digest_info + cs_md_size(md) + 11;
+}
+
+static int check_key(const cs_cert_request *req, cs_error *err)
+{
+    if (req->md != CS_MD_SHA1 && req->md != CS_MD_SHA256 && req->md != CS_MD_SHA512)
+        return cs_fail(err, CS_ERROR, "invalid digest %s: sha1, sha256 or sha512",
+                       cs_md_name(req->md));
+    if (req->key_type == CS_KEY_EC) {
+        if (curve_group(req->curve) == MBEDTLS_ECP_DP_NONE)
+            return cs_fail(err, CS_ERROR, "invalid curve: secp256r1, secp384r1 or secp521r1");
+        return CS_OK;
+    }
+    if (req->key_type != CS_KEY_RSA)
+        return cs_fail(err, CS_ERROR, "the key must be RSA or EC");
+    /* Whole bytes: mbedTLS counts RSA sizes in bytes, and so do the
+     * signatures phones check. */
+    if (req->rsa_bits < CS_RSA_MIN_BITS || req->rsa_bits > CS_RSA_MAX_BITS ||
+        req->rsa_bits % 8 != 0)
+        return cs_fail(err, CS_ERROR, "invalid RSA key size %u: a multiple of 8 from %u to %u",
+                       req->rsa_bits, CS_RSA_MIN_BITS, CS_RSA_MAX_BITS);
+    if (req->rsa_bits / 8 < rsa_min_bytes(req->md))
+        return cs_fail(err, CS_ERROR, "an RSA key of %u bits is too small to sign with %s",
+                       req->rsa_bits, cs_md_name(req->md));
+    return CS_OK;
+}
+
+static bool is_leap(int year)
+{
+    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+}
+
+/* "YYYYMMDD000000" for the day of issue and the same day `years` later
+ * (28 February when the day of issue is 29 February and the later year is
+ * not a leap year), as mbedtls_x509write_crt_set_validity takes them. */
+static int validity_strings(const cs_cert_request *req, char from[VALIDITY_SIZE],
+                            char to[VALIDITY_SIZE], cs_error *err)
+{
+    struct tm tm;
+    if (gmtime_r(&req->issued, &tm) == NULL)
+        return cs_fail(err, CS_ERROR, "the date of issue is out of range");
+    int year = tm.tm_year + 1900, month = tm.tm_mon + 1, day = tm.tm_mday;
+    if (year < 1950 || year > 9998)
+        return cs_fail(err, CS_ERROR, "the date of issue is out of range (year %d)", year);
+    if (req->years < 1 || req->years > (unsigned)(9999 - year))
+        return cs_fail(err, CS_ERROR, "invalid validity of %u years: from 1 to %d", req->years,
+                       9999 - year);
+    int end_year = year + (int)req->years;
+    int end_day = month == 2 && day == 29 && !is_leap(end_year) ? 28 : day;
+    snprintf(from, VALIDITY_SIZE, "%04d%02d%02d000000", year, month, day);
+    snprintf(to, VALIDITY_SIZE, "%04d%02d%02d000000", end_year, month, end_day);
+    return CS_OK;
+}
+
+int cs_cert_request_check(const cs_cert_request *req, cs_error *err)
+{
+    char from[VALIDITY_SIZE], to[VALIDITY_SIZE];
+    int rc = check_names(req, err);
+    if (rc == CS_OK)
+        rc = check_key(req, err);
+    if (rc == CS_OK)
+        rc = validity_strings(req, from, to, err);
+    return rc;
+}
+
+/* --- key generation --------------------------------------------------------- */
+
+/* mbedTLS's recipe for an RSA key, for the sizes 3.x refuses: P and Q of
+ * half the size (mbedtls_mpi_gen_prime puts each above sqrt(2)*2^(n-1), so
+ * N has exactly `bits` bits), e = 65537 coprime with (P-1)(Q-1), and
+ * mbedtls_rsa_complete deriving N, D and the CRT values. */
+static int rsa_generate_small(mbedtls_rsa_context *rsa, unsigned bits)
+{
+    mbedtls_mpi n, p, q, e, p1, q1, h, g;
+    mbedtls_mpi *all[] = {&n, &p, &q, &e, &p1, &q1, &h, &g};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        mbedtls_mpi_init(all[i]);
+    int rc = mbedtls_mpi_lset(&e, RSA_EXPONENT);
+    while (rc == 0) {
+        rc = mbedtls_mpi_gen_prime(&p, bits / 2, 0, crypto_rng, NULL);
+        if (rc == 0)
+            rc = mbedtls_mpi_gen_prime(&q, bits / 2, 0, crypto_rng, NULL);
+        if (rc == 0)
+            rc = mbedtls_mpi_mul_mpi(&n, &p, &q);
+        if (rc == 0)
+            rc = mbedtls_mpi_sub_int(&p1, &p, 1);
+        if (rc == 0)
+            rc = mbedtls_mpi_sub_int(&q1, &q, 1);
+        if (rc == 0)
+            rc = mbedtls_mpi_mul_mpi(&h, &p1, &q1);
+        if (rc == 0)
+            rc = mbedtls_mpi_gcd(&g, &e, &h);
+        if (rc != 0)
+            break;
+        if (mbedtls_mpi_cmp_mpi(&p, &q) == 0 || mbedtls_mpi_cmp_int(&g, 1) != 0 ||
+            mbedtls_mpi_bitlen(&n) != bits)
+            continue; /* try other primes */
+        rc = mbedtls_rsa_import(rsa, &n, &p, &q, NULL, &e);
+        if (rc == 0)
+            rc = mbedtls_rsa_complete(rsa);
+        if (rc == 0)
+            rc = mbedtls_rsa_check_privkey(rsa);
+        break;
+    }
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
+        mbedtls_mpi_free(all[i]); /* wipes the numbers */
+    return rc;
+}
+
+static int generate_key(const cs_cert_request *req, mbedtls_pk_context *pk, cs_error *err)
+{
+    int rc;
+    if (req->key_type == CS_KEY_RSA) {
+        rc = mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA));
+        if (rc == 0 && req->rsa_bits < RSA_LIBRARY_MIN_BITS)
+            rc = rsa_generate_small(mbedtls_pk_rsa(*pk), req->rsa_bits);
+        else if (rc == 0)
+            rc = mbedtls_rsa_gen_key(mbedtls_pk_rsa(*pk), crypto_rng, NULL, req->rsa_bits,
+                                     RSA_EXPONENT);
+    } else {
+        rc = mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
+        if (rc == 0)
+            rc = mbedtls_ecp_gen_key(curve_group(req->curve), mbedtls_pk_ec(*pk), crypto_rng,
+                                     NULL);
+    }
+    if (rc != 0)
+        return crypto_fail(err, CS_ERROR, rc, "cannot generate the key");
+    return CS_OK;
+}
+
+/* --- DER writing ------------------------------------------------------------ */
+
+/* mbedTLS's ASN.1 writers go backwards from the end of a buffer and return
+ * the bytes written or a negative error; this keeps the running length and
+ * the first error. */
+typedef struct der_writer {
+    unsigned char *p;
+    unsigned char *start;
+    size_t len;
+    int error;
+} der_writer;
+
+static void der_writer_init(der_writer *w, unsigned char *buf, size_t size)
+{
+    *w = (der_writer){buf + size, buf, 0, 0};
+}
+
+static void der_add(der_writer *w, int written)
+{
+    if (w->error != 0)
+        return;
+    if (written < 0)
+        w->error = written;
+    else
+        w->len += (size_t)written;
+}
+
+/* Puts a tag and length in front of what was written since `mark`. */
+static void der_wrap(der_writer *w, size_t mark, unsigned char tag)
+{
+    if (w->error != 0)
+        return;
+    der_add(w, mbedtls_asn1_write_len(&w->p, w->start, w->len - mark));
+    der_add(w, mbedtls_asn1_write_tag(&w->p, w->start, tag));
+}
+
+#define SEQUENCE_TAG (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
+
+/* --- the private key -------------------------------------------------------- */
+
+/* PKCS#8 PrivateKeyInfo around the PKCS#1 key that ends at w->p:
+ * SEQUENCE { INTEGER 0, AlgorithmIdentifier rsaEncryption NULL,
+ * OCTET STRING RSAPrivateKey }. */
+static void wrap_pkcs8_rsa(der_writer *w)
+{
+    der_wrap(w, 0, MBEDTLS_ASN1_OCTET_STRING);
+    der_add(w, mbedtls_asn1_write_algorithm_identifier(&w->p, w->start, MBEDTLS_OID_PKCS1_RSA,
+                                                       MBEDTLS_OID_SIZE(MBEDTLS_OID_PKCS1_RSA), 0));
+    der_add(w, mbedtls_asn1_write_int(&w->p, w->start, 0));
+    der_wrap(w, 0, SEQUENCE_TAG);
+}
+
+static int append_key_pem(mbedtls_pk_context *pk, cs_buf *pem, cs_error *err)
+{
+    /* An RSA-4096 key is about 2.4 KB of DER, 3.3 KB of PEM. */
+    unsigned char der[6000];
+    unsigned char text[9000];
+    bool rsa = mbedtls_pk_get_type(pk) == MBEDTLS_PK_RSA;
+    der_writer w;
+    der_writer_init(&w, der, sizeof der);
+    /* PKCS#1 for RSA, SEC1 for EC, at the end of der. */
+    int n = mbedtls_pk_write_key_der(pk, der, sizeof der);
+    der_add(&w, n);
+    if (n > 0)
+        w.p -= n;
+    if (rsa)
+        wrap_pkcs8_rsa(&w);
+    size_t olen = 0;
+    int rc = w.error;
+    if (rc == 0)
+        rc = mbedtls_pem_write_buffer(
+            rsa ? "-----BEGIN PRIVATE KEY-----\n" : "-----BEGIN EC PRIVATE KEY-----\n",
+            rsa ? "-----END PRIVATE KEY-----\n" : "-----END EC PRIVATE KEY-----\n", w.p, w.len,
+            text, sizeof text, &olen);
+    if (rc == 0)
+        cs_buf_append(pem, text, strlen((const char *)text));
+    cs_zeroize(der, sizeof der);
+    cs_zeroize(text, sizeof text);
+    if (rc != 0)
+        return crypto_fail(err, CS_ERROR, rc, "cannot encode the private key");
+    return CS_OK;
+}
+
+/* --- the certificate -------------------------------------------------------- */
+
+/* Subject (and, self-signed, issuer) in the order CN, O, OU, L, ST, C; the
+ * country upper-case in a PrintableString, the rest UTF8String. */
+static int add_names(mbedtls_asn1_named_data **list, const cs_cert_request *req)
+{
+    char country[3] = "";
+    if (present(req->country)) {
+        country[0] = ascii_upper(req->country[0]);
+        country[1] = ascii_upper(req->country[1]);
+    }
+    const struct {
+        const char *oid;
+        size_t oid_len;
+        const char *value;
+        int tag;
+    } attrs[] = {
+#define ATTR(oid, value, tag) {oid, MBEDTLS_OID_SIZE(oid), value, tag}
+        ATTR(MBEDTLS_OID_AT_CN, req->common_name, MBEDTLS_ASN1_UTF8_STRING),
+        ATTR(MBEDTLS_OID_AT_ORGANIZATION, req->organization, MBEDTLS_ASN1_UTF8_STRING),
+        ATTR(MBEDTLS_OID_AT_ORG_UNIT, req->unit, MBEDTLS_ASN1_UTF8_STRING),
+        ATTR(MBEDTLS_OID_AT_LOCALITY, req->locality, MBEDTLS_ASN1_UTF8_STRING),
+        ATTR(MBEDTLS_OID_AT_STATE, req->state, MBEDTLS_ASN1_UTF8_STRING),
+        ATTR(MBEDTLS_OID_AT_COUNTRY, country, MBEDTLS_ASN1_PRINTABLE_STRING),
+#undef ATTR
+    };
+    /* Each entry goes to the head of the list and mbedTLS writes the list
+     * back to front, so the certificate holds them in the order added. */
+    for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
+        if (!present(attrs[i].value))
+            continue;
+        mbedtls_asn1_named_data *cur =
+            mbedtls_asn1_store_named_data(list, attrs[i].oid, attrs[i].oid_len,
+                                          (const unsigned char *)attrs[i].value,
+                                          strlen(attrs[i].value));
+        if (cur == NULL)
+            return MBEDTLS_ERR_X509_ALLOC_FAILED;
+        cur->val.tag = attrs[i].tag;
+    }
+    return 0;
+}
+
+/* 16 random bytes, positive with no sign byte: the top bit clear and the
+ * first byte non-zero, so the DER INTEGER is always 16 bytes. */
+static int set_serial(mbedtls_x509write_cert *crt)
+{
+    unsigned char serial[CS_CERT_SERIAL_SIZE];
+    int rc;
+    do {
+        rc = crypto_rng(NULL, serial, sizeof serial);
+        serial[0] &= 0x7F;
+    } while (rc == 0 && serial[0] == 0);
+    if (rc != 0)
+        return rc;
+#if MBEDTLS_VERSION_NUMBER >= 0x03040000
+    return mbedtls_x509write_crt_set_serial_raw(crt, serial, sizeof serial);
+#else
+    mbedtls_mpi mpi;
+    mbedtls_mpi_init(&mpi);
+    rc = mbedtls_mpi_read_binary(&mpi, serial, sizeof serial);
+    if (rc == 0)
+        rc = mbedtls_x509write_crt_set_serial(crt, &mpi);
+    mbedtls_mpi_free(&mpi);
+    return rc;
+#endif
+}
+
+static int set_extension(mbedtls_x509write_cert *crt, const char *oid, size_t oid_len,
+                         const der_writer *w)
+{
+    if (w->error != 0)
+        return w->error;
+    return mbedtls_x509write_crt_set_extension(crt, oid, oid_len, 0, w->p, w->len);
+}
+
+/* keyUsage, not critical: digitalSignature, keyEncipherment,
+ * dataEncipherment, keyCertSign, cRLSign. */
+static int set_key_usage(mbedtls_x509write_cert *crt)
+{
+    unsigned char buf[8];
+    unsigned char bits = MBEDTLS_X509_KU_DIGITAL_SIGNATURE | MBEDTLS_X509_KU_KEY_ENCIPHERMENT |
+                         MBEDTLS_X509_KU_DATA_ENCIPHERMENT | MBEDTLS_X509_KU_KEY_CERT_SIGN |
+                         MBEDTLS_X509_KU_CRL_SIGN;
+    der_writer w;
+    der_writer_init(&w, buf, sizeof buf);
+    /* Named bits: trailing zero bits dropped, as DER wants. */
+    der_add(&w, mbedtls_asn1_write_named_bitstring(&w.p, w.start, &bits, 8));
+    return set_extension(crt, MBEDTLS_OID_KEY_USAGE, MBEDTLS_OID_SIZE(MBEDTLS_OID_KEY_USAGE), &w);
+}
+
+/* extendedKeyUsage: serverAuth, clientAuth, ipsecEndSystem. */
+static int set_ext_key_usage(mbedtls_x509write_cert *crt)
+{
+    static const struct {
+        const char *oid;
+        size_t len;
+    } purposes[] = {
+        {MBEDTLS_OID_SERVER_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH)},
+        {MBEDTLS_OID_CLIENT_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_CLIENT_AUTH)},
+        {OID_IPSEC_END_SYSTEM, MBEDTLS_OID_SIZE(OID_IPSEC_END_SYSTEM)},
+    };
+    unsigned char buf[64];
+    der_writer w;
+    der_writer_init(&w, buf, sizeof buf);
+    for (size_t i = sizeof purposes / sizeof purposes[0]; i-- > 0;)
+        der_add(&w, mbedtls_asn1_write_oid(&w.p, w.start, purposes[i].oid, purposes[i].len));
+    der_wrap(&w, 0, SEQUENCE_TAG);
+    return set_extension(crt, MBEDTLS_OID_EXTENDED_KEY_USAGE,
+                         MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), &w);
+}
+
+/* subjectAltName: one dNSName, the common name in lower case. */
+static int set_subject_alt_name(mbedtls_x509write_cert *crt, const char *common_name)
+{
+    unsigned char name[CS_CERT_MAX_ATTRIBUTE];
+    unsigned char buf[CS_CERT_MAX_ATTRIBUTE + 16];
+    size_t len = strlen(common_name);
+    if (len > sizeof name)
+        return MBEDTLS_ERR_X509_BAD_INPUT_DATA;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)common_name[i];
+        name[i] = c >= 'A' && c <= 'Z' ? (unsigned char)(c | 0x20) : c;
+    }
+    der_writer w;
+    der_writer_init(&w, buf, sizeof buf);
+    der_add(&w, mbedtls_asn1_write_raw_buffer(&w.p, w.start, name, len));
+    der_wrap(&w, 0, MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2); /* [2] dNSName, IA5String */
+    der_wrap(&w, 0, SEQUENCE_TAG);
+    return set_extension(crt, MBEDTLS_OID_SUBJECT_ALT_NAME,
+                         MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), &w);
+}
+
+/* Everything but the signature, in the reference's extension order (the
+ * certificate lists extensions in the order they are set). */
+static int fill_certificate(mbedtls_x509write_cert *crt, mbedtls_pk_context *pk,
+                            const cs_cert_request *req, cs_error *err)
+{
+    char from[VALIDITY_SIZE], to[VALIDITY_SIZE];
+    int rc = validity_strings(req, from, to, err);
+    if (rc != CS_OK)
+        return rc;
+    mbedtls_x509write_crt_set_version(crt, MBEDTLS_X509_CRT_VERSION_3);
+    mbedtls_x509write_crt_set_md_alg(crt, crypto_md_type(req->md));
+    mbedtls_x509write_crt_set_subject_key(crt, pk);
+    mbedtls_x509write_crt_set_issuer_key(crt, pk);
+    int mrc = add_names(&crt->MBEDTLS_PRIVATE(subject), req);
+    if (mrc == 0)
+        mrc = add_names(&crt->MBEDTLS_PRIVATE(issuer), req);
+    if (mrc == 0)
+        mrc = set_serial(crt);
+    if (mrc == 0)
+        mrc = mbedtls_x509write_crt_set_validity(crt, from, to);
+    if (mrc == 0)
+        mrc = mbedtls_x509write_crt_set_basic_constraints(crt, 1, 0); /* critical as a CA */
+    if (mrc == 0)
+        mrc = set_key_usage(crt);
+    if (mrc == 0)
+        mrc = set_ext_key_usage(crt);
+    if (mrc == 0)
+        mrc = mbedtls_x509write_crt_set_subject_key_identifier(crt); /* SHA-1 of the key */
+    if (mrc == 0)
+        mrc = set_subject_alt_name(crt, req->common_name);
+    if (mrc != 0)
+        return crypto_fail(err, CS_ERROR, mrc, "cannot prepare the certificate");
+    return CS_OK;
+}
+
+#if MBEDTLS_VERSION_MAJOR < 3
+/* Moves *p past one element with the given tag. */
+static int skip_element(unsigned char **p, const unsigned char *end, int tag)
+{
+    size_t len;
+    int rc = mbedtls_asn1_get_tag(p, end, &len, tag);
+    if (rc == 0)
+        *p += len;
+    return rc;
+}
+
+/* mbedTLS 2.28 writes the ECDSA signature algorithm with NULL parameters,
+ * which RFC 5758 forbids: the reference and mbedTLS 3.x leave them out,
+ * and strict parsers refuse them. Puts the certificate at *der (inside
+ * buf) together again without them, signed anew; scratch holds the new
+ * TBSCertificate meanwhile. */
+static int drop_ecdsa_null_parameters(unsigned char *buf, size_t size, unsigned char **der,
+                                      size_t *der_len, unsigned char *scratch,
+                                      size_t scratch_size, mbedtls_pk_context *pk,
+                                      mbedtls_md_type_t md)
+{
+    unsigned char *p = *der, *end = *der + *der_len;
+    size_t len = 0;
+    int rc = mbedtls_asn1_get_tag(&p, end, &len, SEQUENCE_TAG); /* Certificate */
+    if (rc == 0)
+        rc = mbedtls_asn1_get_tag(&p, end, &len, SEQUENCE_TAG); /* TBSCertificate */
+    unsigned char *body = p, *tbs_end = p + len;
+    if (rc == 0)
+        rc = skip_element(&p, tbs_end, MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED);
+    if (rc == 0)
+        rc = skip_element(&p, tbs_end, MBEDTLS_ASN1_INTEGER); /* serial */
+    unsigned char *alg = p;
+    if (rc == 0)
+        rc = mbedtls_asn1_get_tag(&p, tbs_end, &len, SEQUENCE_TAG);
+    if (rc != 0)
+        return rc;
+    unsigned char *alg_end = p + len;
+    if (len < 2 || alg_end[-2] != MBEDTLS_ASN1_NULL || alg_end[-1] != 0)
+        return 0; /* no parameters: nothing to do */
+
+    /* The AlgorithmIdentifier without its last two bytes (05 00); its
+     * length is one byte, since an OID alone is short. */
+    unsigned char fixed[32];
+    size_t fixed_len = (size_t)(alg_end - alg) - 2;
+    if (fixed_len > sizeof fixed || alg[1] >= 0x80)
+        return MBEDTLS_ERR_X509_INVALID_ALG;
+    memcpy(fixed, alg, fixed_len);
+    fixed[1] = (unsigned char)(fixed[1] - 2);
+
+    der_writer tbs;
+    der_writer_init(&tbs, scratch, scratch_size);
+    der_add(&tbs, mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, alg_end,
+                                                (size_t)(tbs_end - alg_end)));
+    der_add(&tbs, mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, fixed, fixed_len));
+    der_add(&tbs, mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, body, (size_t)(alg - body)));
+    der_wrap(&tbs, 0, SEQUENCE_TAG);
+    if (tbs.error != 0)
+        return tbs.error;
+
+    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
+    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+    unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
+    size_t sig_len = 0;
+    rc = info == NULL ? MBEDTLS_ERR_X509_INVALID_ALG : mbedtls_md(info, tbs.p, tbs.len, hash);
+    if (rc == 0)
+        rc = mbedtls_pk_sign(pk, md, hash, mbedtls_md_get_size(info), sig, &sig_len, crypto_rng,
+                             NULL);
+    if (rc != 0)
+        return rc;
+
+    der_writer cert;
+    der_writer_init(&cert, buf, size);
+    der_add(&cert, mbedtls_asn1_write_bitstring(&cert.p, cert.start, sig, sig_len * 8));
+    der_add(&cert, mbedtls_asn1_write_raw_buffer(&cert.p, cert.start, fixed, fixed_len));
+    der_add(&cert, mbedtls_asn1_write_raw_buffer(&cert.p, cert.start, tbs.p, tbs.len));
+    der_wrap(&cert, 0, SEQUENCE_TAG);
+    if (cert.error != 0)
+        return cert.error;
+    *der = cert.p;
+    *der_len = cert.len;
+    return 0;
+}
+#endif
+
+static int append_certificate_pem(mbedtls_x509write_cert *crt, mbedtls_pk_context *pk,
+                                  const cs_cert_request *req, cs_buf *pem, cs_error *err)
+{
+    /* An RSA-4096 certificate is about 1.5 KB of DER, 2 KB of PEM. */
+    unsigned char der[4096];
+    unsigned char text[8192];
+    int n = mbedtls_x509write_crt_der(crt, der, sizeof der, crypto_rng, NULL);
+    if (n < 0)
+        return crypto_fail(err, CS_ERROR, n, "cannot sign the certificate");
+    unsigned char *cert = der + sizeof der - n;
+    size_t len = (size_t)n;
+    int rc = 0;
+#if MBEDTLS_VERSION_MAJOR < 3
+    if (req->key_type == CS_KEY_EC) {
+        unsigned char scratch[sizeof der];
+        rc = drop_ecdsa_null_parameters(der, sizeof der, &cert, &len, scratch, sizeof scratch, pk,
+                                        crypto_md_type(req->md));
+    }
+#else
+    (void)pk;
+    (void)req;
+#endif
+    size_t olen = 0;
+    if (rc == 0)
+        rc = mbedtls_pem_write_buffer("-----BEGIN CERTIFICATE-----\n",
+                                      "-----END CERTIFICATE-----\n", cert, len, text,
+                                      sizeof text, &olen);
+    if (rc != 0)
+        return crypto_fail(err, CS_ERROR, rc, "cannot sign the certificate");
+    cs_buf_append(pem, text, strlen((const char *)text));
+    return CS_OK;
+}
+
+int cs_cert_generate(const cs_cert_request *req, cs_buf *pem, cs_error *err)
+{
+    int rc = cs_cert_request_check(req, err);
+    if (rc == CS_OK)
+        rc = crypto_rng_ready(err);
+    if (rc != CS_OK)
+        return rc;
+    size_t start = pem->len;
+    mbedtls_pk_context pk;
+    mbedtls_x509write_cert crt;
+    mbedtls_pk_init(&pk);
+    mbedtls_x509write_crt_init(&crt);
+    rc = generate_key(req, &pk, err);
+    if (rc == CS_OK)
+        rc = append_key_pem(&pk, pem, err);
+    if (rc == CS_OK)
+        rc = fill_certificate(&crt, &pk, req, err);
+    if (rc == CS_OK)
+        rc = append_certificate_pem(&crt, &pk, req, pem, err);
+    if (rc == CS_OK && pem->failed)
+        rc = cs_fail(err, CS_ERROR, "out of memory");
+    if (rc != CS_OK && pem->data != NULL && pem->len > start) {
+        cs_zeroize(pem->data + start, pem->len - start);
+        pem->len = start;
+    }
+    mbedtls_x509write_crt_free(&crt);
+    mbedtls_pk_free(&pk); /* wipes the key */
+    return rc;
+}
+
+/* --- inspecting certificates -------------------------------------------------- */
+
+int cs_cert_file_load(const char *path, cs_cert **cert, cs_key **key, cs_error *err)
+{
+    *cert = NULL;
+    *key = NULL;
+    cs_buf buf = CS_BUF_INIT;
+    buf.secret = true;
+    int rc = cs_read_file(path, MAX_CERT_FILE, &buf, err);
+    const char *text = cs_buf_str(&buf);
+    if (rc == CS_OK && buf.failed)
+        rc = cs_fail(err, CS_ERROR, "out of memory");
+    /* PEM goes to mbedTLS with its terminating NUL counted; DER without. */
+    bool pem = rc == CS_OK && strlen(text) == buf.len && strstr(text, "-----BEGIN") != NULL;
+    if (rc == CS_OK)
+        rc = cs_cert_parse(buf.data, pem ? buf.len + 1 : buf.len, cert, err);
+    if (rc == CS_OK && pem && strstr(text, "PRIVATE KEY-----") != NULL)
+        rc = cs_key_parse(buf.data, buf.len + 1, key, err);
+    if (rc != CS_OK) {
+        cs_cert_free(*cert);
+        *cert = NULL;
+    }
+    cs_buf_release(&buf);
+    return rc;
+}
+
+/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
+ * (H. Hinnant's days_from_civil). */
+static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
+{
+    y -= m <= 2;
+    int64_t era = (y >= 0 ? y : y - 399) / 400;
+    int64_t yoe = y - era * 400;
+    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + doe - 719468;
+}
+
+static int64_t x509_time_seconds(const mbedtls_x509_time *t)
+{
+    return days_from_civil(t->year, t->mon, t->day) * 86400 + (int64_t)t->hour * 3600 +
+           (int64_t)t->min * 60 + t->sec;
+}
+
+void cs_cert_validity(const cs_cert *cert, int64_t *not_before, int64_t *not_after)
+{
+    *not_before = x509_time_seconds(&cert->crt.valid_from);
+    *not_after = x509_time_seconds(&cert->crt.valid_to);
+}
+
+cs_curve cs_cert_curve(const cs_cert *cert)
+{
+    if (cs_cert_key_type(cert) != CS_KEY_EC)
+        return CS_CURVE_NONE;
+    const mbedtls_ecp_keypair *ec = mbedtls_pk_ec(cert->crt.pk);
+    mbedtls_ecp_group_id id = ec->MBEDTLS_PRIVATE(grp).id;
+    for (size_t i = 0; i < N_CURVES; i++)
+        if (curves[i].id == id)
+            return curves[i].curve;
+    return CS_CURVE_OTHER;
+}
+
+bool cs_cert_signature_md(const cs_cert *cert, cs_md *md)
+{
+    static const cs_md all[] = {CS_MD_MD5, CS_MD_SHA1, CS_MD_SHA256, CS_MD_SHA384,
+                                CS_MD_SHA512};
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        if (crypto_md_type(all[i]) == cert->crt.MBEDTLS_PRIVATE(sig_md)) {
+            *md = all[i];
+            return true;
+        }
+    }
+    return false;
+}
+
+bool cs_cert_is_self_signed(const cs_cert *cert)
+{
+    const mbedtls_x509_crt *c = &cert->crt;
+    if (c->issuer_raw.len != c->subject_raw.len ||
+        memcmp(c->issuer_raw.p, c->subject_raw.p, c->issuer_raw.len) != 0)
+        return false;
+    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(c->MBEDTLS_PRIVATE(sig_md));
+    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+    if (info == NULL || mbedtls_md(info, c->tbs.p, c->tbs.len, hash) != 0)
+        return false;
+    const mbedtls_x509_buf *sig = &c->MBEDTLS_PRIVATE(sig);
+    return mbedtls_pk_verify_ext(c->MBEDTLS_PRIVATE(sig_pk), c->MBEDTLS_PRIVATE(sig_opts),
+                                 (mbedtls_pk_context *)&c->pk, c->MBEDTLS_PRIVATE(sig_md), hash,
+                                 mbedtls_md_get_size(info), sig->p, sig->len) == 0;
+}
+
+int cs_cert_hash_base64(const cs_cert *cert, cs_md md, cs_buf *out, cs_error *err)
+{
+    uint8_t digest[CS_MAX_DIGEST_SIZE];
+    unsigned char text[4 * (CS_MAX_DIGEST_SIZE + 2) / 3 + 1];
+    cs_bytes der = cs_cert_der(cert);
+    int rc = cs_digest(md, der.data, der.len, digest, err);
+    if (rc != CS_OK)
+        return rc;
+    size_t len = 0;
+    int mrc = mbedtls_base64_encode(text, sizeof text, &len, digest, cs_md_size(md));
+    if (mrc != 0)
+        return crypto_fail(err, CS_ERROR, mrc, "cannot encode the digest");
+    cs_buf_append(out, text, len);
+    (void)cs_buf_str(out);
+    if (out->failed)
+        return cs_fail(err, CS_ERROR, "out of memory");
+    return CS_OK;
+}

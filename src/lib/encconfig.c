@@ -1,0 +1,624 @@
+#define _GNU_SOURCE /* malloc_usable_size */
+#include "ciscosec/encconfig.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <malloc.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <libxml/xmlerror.h>
+
+#include "ciscosec/fileio.h"
+
+#define ENC_SUFFIX ".enc.sgn"
+#define SGN_SUFFIX ".sgn"
+
+/* --- libxml2 set-up ---------------------------------------------------- */
+
+/* libxml2 keeps copies of the plaintext (its input buffer, the tree's
+ * text), which may hold passwords. Its allocator is routed through these
+ * so that every block it frees is wiped first. */
+static void wipe_free(void *p)
+{
+    if (p != NULL) {
+        cs_zeroize(p, malloc_usable_size(p));
+        free(p);
+    }
+}
+
+/* realloc could leave the old block unwiped: move by hand instead. */
+static void *wipe_realloc(void *p, size_t size)
+{
+    if (p == NULL)
+        return malloc(size);
+    void *grown = malloc(size ? size : 1);
+    if (grown == NULL)
+        return NULL;
+    size_t old = malloc_usable_size(p);
+    memcpy(grown, p, old < size ? old : size);
+    wipe_free(p);
+    return grown;
+}
+
+static void ignore_xml_message(void *ctx, const char *fmt, ...)
+{
+    (void)ctx;
+    (void)fmt;
+}
+
+static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
+
+static void xml_setup(void)
+{
+    xmlMemSetup(wipe_free, malloc, wipe_realloc, strdup);
+    /* Must run once before threads use libxml2 (fleet encryption). */
+    xmlInitParser();
+    /* The library never prints: new threads start with libxml2 silenced. */
+    xmlThrDefSetGenericErrorFunc(NULL, ignore_xml_message);
+}
+
+static void xml_ready(void)
+{
+    pthread_once(&xml_once, xml_setup);
+    /* And so does this one (libxml2's handlers are per thread). */
+    xmlSetGenericErrorFunc(NULL, ignore_xml_message);
+}
+
+/* --- the companion .sgn's body ----------------------------------------- */
+
+/* The top-level elements the phone needs before it can decrypt. */
+static bool is_copied_element(const xmlNode *node)
+{
+    static const char *const names[] = {"ipAddressMode", "loadInformation", "capfAuthMode",
+                                        "capfList"};
+    if (node->type != XML_ELEMENT_NODE)
+        return false;
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+        if (xmlStrEqual(node->name, BAD_CAST names[i]))
+            return true;
+    return false;
+}
+
+static int xml_fail(cs_error *err, xmlParserCtxtPtr ctxt)
+{
+    const xmlError *e = ctxt != NULL ? xmlCtxtGetLastError(ctxt) : NULL;
+    if (e == NULL || e->message == NULL)
+        return cs_fail(err, CS_ERROR, "not well-formed XML");
+    size_t n = strlen(e->message);
+    while (n > 0 && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
+        n--;
+    return cs_fail(err, CS_ERROR, "not well-formed XML: line %d: %.*s", e->line, (int)n,
+                   e->message);
+}
+
+/* Parses the configuration: no network, no DTD loading, no entity
+ * substitution, and blank text between elements dropped, so that the
+ * copies are indented afresh in the companion. */
+static int parse_config(const uint8_t *xml, size_t len, xmlDocPtr *out, cs_error *err)
+{
+    if (len > INT_MAX)
+        return cs_fail(err, CS_ERROR, "the configuration is too large");
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (ctxt == NULL)
+        return cs_fail(err, CS_ERROR, "out of memory");
+    int options = XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)xml, (int)len, NULL, NULL, options);
+    int rc = doc == NULL ? xml_fail(err, ctxt) : CS_OK;
+    xmlFreeParserCtxt(ctxt);
+    if (rc != CS_OK)
+        return rc;
+
+    const xmlNode *root = xmlDocGetRootElement(doc);
+    if (doc->intSubset != NULL || doc->extSubset != NULL)
+        rc = cs_fail(err, CS_ERROR,
+                     "the XML has a DOCTYPE: phone configurations have none, and entity "
+                     "declarations are refused for safety");
+    else if (root == NULL)
+        rc = cs_fail(err, CS_ERROR, "the XML has no root element");
+    else if (!xmlStrEqual(root->name, BAD_CAST "device"))
+        rc = cs_fail(err, CS_ERROR,
+                     "the root element is <%.64s>, not <device>: not a phone configuration",
+                     (const char *)root->name);
+    if (rc != CS_OK) {
+        xmlFreeDoc(doc);
+        return rc;
+    }
+    *out = doc;
+    return CS_OK;
+}
+
+static int cert_md5_hex(const cs_cert *cert, char hex[33], cs_error *err)
+{
+    uint8_t md5[CS_MAX_DIGEST_SIZE];
+    cs_bytes der = cs_cert_der(cert);
+    int rc = cs_digest(CS_MD_MD5, der.data, der.len, md5, err);
+    if (rc == CS_OK)
+        cs_hex(md5, 16, hex);
+    return rc;
+}
+
+/* Lays out the companion document: <device> with the fixed elements around
+ * copies of the input's. */
+static xmlDocPtr companion_doc(const xmlNode *config_root, const char *cert_hash)
+{
+    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
+    xmlNodePtr root = doc != NULL ? xmlNewDocNode(doc, NULL, BAD_CAST "device", NULL) : NULL;
+    if (root == NULL) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    xmlDocSetRootElement(doc, root);
+    bool ok = xmlNewTextChild(root, NULL, BAD_CAST "fullConfig", BAD_CAST "false") != NULL;
+    for (const xmlNode *n = config_root->children; ok && n != NULL; n = n->next) {
+        if (!is_copied_element(n))
+            continue;
+        xmlNodePtr copy = xmlDocCopyNode((xmlNodePtr)n, doc, 1);
+        ok = copy != NULL && xmlAddChild(root, copy) != NULL;
+        if (!ok)
+            xmlFreeNode(copy);
+    }
+    ok = ok && xmlNewTextChild(root, NULL, BAD_CAST "certHash", BAD_CAST cert_hash) != NULL;
+    ok = ok && xmlNewTextChild(root, NULL, BAD_CAST "encrConfig", BAD_CAST "true") != NULL;
+    if (!ok) {
+        xmlFreeDoc(doc);
+        return NULL;
+    }
+    return doc;
+}
+
+int cs_enc_companion_body(const uint8_t *xml, size_t len, const cs_cert *device, cs_buf *out,
+                          cs_error *err)
+{
+    char cert_hash[33];
+    int rc = cert_md5_hex(device, cert_hash, err);
+    if (rc != CS_OK)
+        return rc;
+    xml_ready();
+    xmlDocPtr config = NULL;
+    rc = parse_config(xml, len, &config, err);
+    if (rc != CS_OK)
+        return rc;
+    xmlDocPtr doc = companion_doc(xmlDocGetRootElement(config), cert_hash);
+    xmlFreeDoc(config);
+    if (doc == NULL)
+        return cs_fail(err, CS_ERROR, "out of memory");
+
+    /* libxml2's indented output: the declaration, two spaces a level, and
+     * a newline at the end, as in the reference's companion files. */
+    xmlChar *text = NULL;
+    int size = 0;
+    xmlDocDumpFormatMemoryEnc(doc, &text, &size, "UTF-8", 1);
+    xmlFreeDoc(doc);
+    if (text == NULL || size <= 0) {
+        xmlFree(text);
+        return cs_fail(err, CS_ERROR, "cannot write the companion XML");
+    }
+    cs_buf_append(out, text, (size_t)size);
+    xmlFree(text);
+    if (out->failed)
+        return cs_fail(err, CS_ERROR, "out of memory");
+    return CS_OK;
+}
+
+/* --- encryption -------------------------------------------------------- */
+
+size_t cs_enc_padding_count(size_t len)
+{
+    return CS_AES_BLOCK_SIZE - len % CS_AES_BLOCK_SIZE;
+}
+
+int cs_enc_check_device_cert(const cs_cert *cert, cs_error *err)
+{
+    cs_key_type type = cs_cert_key_type(cert);
+    if (type == CS_KEY_EC)
+        return cs_fail(err, CS_ERROR,
+                       "the device certificate has an EC key: only an RSA key can receive an "
+                       "encrypted configuration");
+    if (type != CS_KEY_RSA)
+        return cs_fail(err, CS_ERROR, "the device certificate's key is not RSA");
+    size_t bits = cs_cert_key_bits(cert);
+    if (bits < CS_ENC_MIN_DEVICE_BITS || bits > CS_ENC_MAX_DEVICE_BITS)
+        return cs_fail(err, CS_ERROR,
+                       "the device certificate's RSA key has %zu bits: %u to %u are supported",
+                       bits, CS_ENC_MIN_DEVICE_BITS, CS_ENC_MAX_DEVICE_BITS);
+    return CS_OK;
+}
+
+static int content_md(uint8_t code, cs_md *md, cs_error *err)
+{
+    if (!cs_digest_code_to_md(code, md))
+        return cs_fail(err, CS_ERROR, "unknown content digest algorithm %u", code);
+    return CS_OK;
+}
+
+/* AES-128-CBC of plain || '\r' x n into body, with the key and IV given. */
+static int encrypt_body(const uint8_t *plain, size_t len, const uint8_t *key, const uint8_t *iv,
+                        cs_buf *body, cs_error *err)
+{
+    size_t n = cs_enc_padding_count(len);
+    cs_buf padded = CS_BUF_INIT;
+    padded.secret = true;
+    cs_buf_append(&padded, plain, len);
+    for (size_t i = 0; i < n; i++)
+        cs_buf_append_byte(&padded, CS_ENC_PADDING_BYTE);
+    int rc = CS_OK;
+    if (padded.failed || !cs_buf_reserve(body, padded.len))
+        rc = cs_fail(err, CS_ERROR, "out of memory");
+    if (rc == CS_OK)
+        rc = cs_aes128_cbc_encrypt(key, iv, padded.data, padded.len, body->data, err);
+    if (rc == CS_OK)
+        body->len = padded.len;
+    cs_buf_release(&padded);
+    return rc;
+}
+
+int cs_enc_seal(const uint8_t *plain, size_t len, const cs_cert *device, uint8_t digest_code,
+                cs_enc_sealed *out, cs_error *err)
+{
+    memset(out, 0, sizeof *out);
+    cs_buf_init(&out->body);
+    cs_md md;
+    int rc = content_md(digest_code, &md, err);
+    if (rc == CS_OK)
+        rc = cs_enc_check_device_cert(device, err);
+    if (rc != CS_OK)
+        return rc;
+
+    uint8_t key[CS_AES128_KEY_SIZE];
+    size_t key_len = 0;
+    rc = cs_random(key, sizeof key, err);
+    if (rc == CS_OK)
+        rc = cs_random(out->iv, sizeof out->iv, err);
+    if (rc == CS_OK)
+        rc = encrypt_body(plain, len, key, out->iv, &out->body, err);
+    if (rc == CS_OK)
+        rc = cs_cert_encrypt(device, key, sizeof key, out->encrypted_key, sizeof out->encrypted_key,
+                             &key_len, err);
+    if (rc == CS_OK)
+        rc = cs_digest(md, plain, len, out->digest, err);
+    cs_zeroize(key, sizeof key);
+    if (rc != CS_OK) {
+        cs_enc_sealed_release(out);
+        return rc;
+    }
+    out->fields = (cs_encryption_fields){
+        .iv = {out->iv, sizeof out->iv},
+        .padding_count = (uint16_t)cs_enc_padding_count(len),
+        .key_bits = (uint16_t)(key_len * 8),
+        .key_algorithm = CS_ENC_KEY_ALGORITHM_AES128,
+        .encrypted_key = {out->encrypted_key, key_len},
+        .content_digest_code = digest_code,
+        .content_digest = {out->digest, cs_md_size(md)},
+    };
+    return CS_OK;
+}
+
+void cs_enc_sealed_release(cs_enc_sealed *sealed)
+{
+    cs_buf_release(&sealed->body);
+}
+
+/* The checks that need no key: what a well-formed file has. */
+static int check_fields(const cs_encryption_fields *f, size_t body_len, cs_md *md, cs_error *err)
+{
+    if (f->key_algorithm != CS_ENC_KEY_ALGORITHM_AES128)
+        return cs_fail(err, CS_ERROR, "unknown key algorithm %u (only 1, AES-128, exists)",
+                       f->key_algorithm);
+    if (f->iv.len != CS_AES_BLOCK_SIZE)
+        return cs_fail(err, CS_ERROR, "the IV has %zu bytes, not %d", f->iv.len, CS_AES_BLOCK_SIZE);
+    if (body_len % CS_AES_BLOCK_SIZE != 0)
+        return cs_fail(err, CS_ERROR,
+                       "the encrypted body has %zu bytes, not a whole number of AES blocks",
+                       body_len);
+    if (f->padding_count > CS_AES_BLOCK_SIZE || f->padding_count > body_len)
+        return cs_fail(err, CS_ERROR, "padding count %u is impossible for a body of %zu bytes",
+                       f->padding_count, body_len);
+    int rc = content_md(f->content_digest_code, md, err);
+    if (rc != CS_OK)
+        return rc;
+    if (f->content_digest.len != cs_md_size(*md))
+        return cs_fail(err, CS_ERROR, "the content digest has %zu bytes, not the %zu of %s",
+                       f->content_digest.len, cs_md_size(*md), cs_md_name(*md));
+    return CS_OK;
+}
+
+static int decrypt_key(const cs_encryption_fields *f, const cs_key *device_key,
+                       uint8_t key[CS_AES128_KEY_SIZE], cs_error *err)
+{
+    uint8_t out[CS_ENC_MAX_DEVICE_BITS / 8];
+    size_t len = 0;
+    int rc = cs_key_decrypt(device_key, f->encrypted_key.data, f->encrypted_key.len, out,
+                            sizeof out, &len, err);
+    if (rc != CS_OK)
+        cs_error_prefix(err, "cannot decrypt the AES key (is this the private key of the "
+                             "certificate the file was encrypted for?)");
+    else if (len != CS_AES128_KEY_SIZE)
+        rc = cs_fail(err, CS_ERROR, "the decrypted AES key has %zu bytes, not %d", len,
+                     CS_AES128_KEY_SIZE);
+    else
+        memcpy(key, out, CS_AES128_KEY_SIZE);
+    cs_zeroize(out, sizeof out);
+    return rc;
+}
+
+static int check_digest(const cs_encryption_fields *f, cs_md md, const cs_buf *plain, cs_error *err)
+{
+    uint8_t digest[CS_MAX_DIGEST_SIZE];
+    int rc = cs_digest(md, plain->data, plain->len, digest, err);
+    if (rc == CS_OK && memcmp(digest, f->content_digest.data, cs_md_size(md)) != 0)
+        rc = cs_fail(err, CS_INVALID,
+                     "the decrypted content does not match its %s digest: the file was altered",
+                     cs_md_name(md));
+    return rc;
+}
+
+int cs_enc_open(const cs_encryption_fields *fields, const uint8_t *body, size_t body_len,
+                const cs_key *device_key, cs_buf *plain, cs_error *err)
+{
+    plain->secret = true;
+    cs_md md;
+    int rc = check_fields(fields, body_len, &md, err);
+    if (rc != CS_OK)
+        return rc;
+    uint8_t key[CS_AES128_KEY_SIZE];
+    rc = decrypt_key(fields, device_key, key, err);
+    if (rc != CS_OK)
+        return rc;
+
+    cs_buf out = CS_BUF_INIT;
+    out.secret = true;
+    if (!cs_buf_reserve(&out, body_len + 1))
+        rc = cs_fail(err, CS_ERROR, "out of memory");
+    if (rc == CS_OK)
+        rc = cs_aes128_cbc_decrypt(key, fields->iv.data, body, body_len, out.data, err);
+    cs_zeroize(key, sizeof key);
+    if (rc == CS_OK) {
+        out.len = body_len - fields->padding_count;
+        cs_zeroize(out.data + out.len, fields->padding_count);
+        rc = check_digest(fields, md, &out, err);
+    }
+    if (rc != CS_OK) {
+        cs_buf_release(&out);
+        return rc;
+    }
+    cs_buf_release(plain);
+    *plain = out;
+    return CS_OK;
+}
+
+/* --- signed files ------------------------------------------------------ */
+
+/* header || body into out, signed as the spec says. */
+static int sign_file(const cs_header_spec *spec, const cs_key *key, const uint8_t *body,
+                     size_t body_len, cs_buf *out, cs_error *err)
+{
+    cs_header_draft draft;
+    int rc = cs_header_draft_build(&draft, spec, err);
+    if (rc != CS_OK)
+        return rc;
+    rc = cs_header_draft_sign_buffer(&draft, key, body, body_len, err);
+    if (rc == CS_OK) {
+        cs_buf_append(out, draft.bytes.data, draft.bytes.len);
+        cs_buf_append(out, body, body_len);
+        if (out->failed)
+            rc = cs_fail(err, CS_ERROR, "out of memory");
+    }
+    cs_header_draft_release(&draft);
+    return rc;
+}
+
+int cs_enc_build(const uint8_t *xml, size_t len, const cs_cert *device,
+                 const cs_enc_signing *signing, const char *enc_name, const char *companion_name,
+                 cs_buf *encrypted, cs_buf *companion, cs_error *err)
+{
+    cs_buf notice = CS_BUF_INIT;
+    cs_enc_sealed sealed;
+    int rc = cs_enc_check_device_cert(device, err);
+    /* The XML is checked before any key is used. */
+    if (rc == CS_OK)
+        rc = cs_enc_companion_body(xml, len, device, &notice, err);
+    if (rc != CS_OK) {
+        cs_buf_release(&notice);
+        return rc;
+    }
+    rc = cs_enc_seal(xml, len, device, signing->base->digest_code, &sealed, err);
+    if (rc == CS_OK) {
+        cs_header_spec spec = *signing->base;
+        spec.version[0] = 2;
+        spec.version[1] = 0;
+        spec.filename = enc_name;
+        spec.encryption = &sealed.fields;
+        rc = sign_file(&spec, signing->key, sealed.body.data, sealed.body.len, encrypted, err);
+        if (rc == CS_OK) {
+            spec.version[0] = 1;
+            spec.filename = companion_name;
+            spec.encryption = NULL;
+            rc = sign_file(&spec, signing->key, notice.data, notice.len, companion, err);
+        }
+        cs_enc_sealed_release(&sealed);
+    }
+    cs_buf_release(&notice);
+    return rc;
+}
+
+int cs_enc_parse(const uint8_t *data, size_t len, cs_header *hdr, cs_error *err)
+{
+    int rc = cs_header_parse(data, len, len, hdr, err);
+    if (rc == CS_OK && !hdr->has_encryption)
+        rc = cs_fail(err, CS_ERROR,
+                     "no encryption fields in the header: not an encrypted configuration");
+    return rc;
+}
+
+/* --- files ------------------------------------------------------------- */
+
+static char *concat(const char *a, const char *b)
+{
+    size_t na = strlen(a), nb = strlen(b);
+    char *s = malloc(na + nb + 1);
+    if (s != NULL) {
+        memcpy(s, a, na);
+        memcpy(s + na, b, nb + 1);
+    }
+    return s;
+}
+
+/* A temporary file beside path holding data, not yet synced or renamed. */
+static int stage_output(cs_output *out, const char *path, const cs_buf *data, cs_error *err)
+{
+    int rc = cs_output_open(out, path, 0644, err);
+    if (rc == CS_OK && (rc = cs_output_write(out, data->data, data->len, err)) != CS_OK)
+        cs_output_abort(out);
+    if (rc != CS_OK)
+        cs_error_prefix(err, "'%s'", path);
+    return rc;
+}
+
+static int pending_init(cs_enc_pending *p, const char *path, cs_error *err)
+{
+    memset(p, 0, sizeof *p);
+    p->encrypted.fd = -1;
+    p->companion.fd = -1;
+    p->input = strdup(path);
+    p->encrypted_path = concat(path, ENC_SUFFIX);
+    p->companion_path = concat(path, SGN_SUFFIX);
+    if (p->input == NULL || p->encrypted_path == NULL || p->companion_path == NULL)
+        return cs_fail(err, CS_ERROR, "out of memory");
+    return CS_OK;
+}
+
+int cs_enc_build_begin(const char *path, const cs_cert *device, const cs_enc_signing *signing,
+                       cs_enc_pending *p, cs_error *err)
+{
+    cs_buf xml = CS_BUF_INIT, encrypted = CS_BUF_INIT, companion = CS_BUF_INIT;
+    xml.secret = true;
+    int rc = pending_init(p, path, err);
+    if (rc == CS_OK)
+        rc = cs_read_file(path, CS_ENC_MAX_CONFIG_SIZE, &xml, err);
+    if (rc == CS_OK)
+        rc = cs_enc_build(xml.data, xml.len, device, signing, cs_basename(p->encrypted_path),
+                          cs_basename(p->companion_path), &encrypted, &companion, err);
+    if (rc == CS_OK)
+        rc = stage_output(&p->encrypted, p->encrypted_path, &encrypted, err);
+    if (rc == CS_OK)
+        rc = stage_output(&p->companion, p->companion_path, &companion, err);
+    if (rc != CS_OK)
+        cs_enc_build_abort(p);
+    cs_buf_release(&xml);
+    cs_buf_release(&encrypted);
+    cs_buf_release(&companion);
+    return rc;
+}
+
+int cs_enc_build_commit(cs_enc_pending *p, bool keep, cs_error *err)
+{
+    const char *at = p->encrypted_path;
+    int rc = cs_output_commit(&p->encrypted, true, err);
+    if (rc == CS_OK) {
+        at = p->companion_path;
+        rc = cs_output_commit(&p->companion, true, err);
+    }
+    if (rc != CS_OK)
+        cs_error_prefix(err, "'%s'", at);
+    /* Only now, with both outputs safely in place, may the input go. */
+    else if (!keep && unlink(p->input) != 0)
+        rc = cs_fail(err, CS_ERROR, "built '%s' and '%s', but cannot remove the input: %s",
+                     p->encrypted_path, p->companion_path, strerror(errno));
+    cs_enc_build_abort(p);
+    return rc;
+}
+
+void cs_enc_build_abort(cs_enc_pending *p)
+{
+    cs_output_abort(&p->encrypted);
+    cs_output_abort(&p->companion);
+    free(p->input);
+    free(p->encrypted_path);
+    free(p->companion_path);
+    p->input = p->encrypted_path = p->companion_path = NULL;
+}
+
+int cs_enc_build_file(const char *path, const cs_cert *device, const cs_enc_signing *signing,
+                      bool keep, cs_error *err)
+{
+    cs_enc_pending p;
+    int rc = cs_enc_build_begin(path, device, signing, &p, err);
+    return rc == CS_OK ? cs_enc_build_commit(&p, keep, err) : rc;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), k = strlen(suffix);
+    return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+static int check_signature(const cs_header *hdr, const cs_buf *file, const cs_cert *tftp,
+                           cs_error *err)
+{
+    int rc = cs_header_verify_buffer(hdr, file->data, file->len, tftp, err);
+    if (rc != CS_OK)
+        cs_error_prefix(err, "invalid signature");
+    return rc;
+}
+
+/* Decrypts the file held in `file` to plain, all checks done. */
+static int decrypt_buffer(const cs_buf *file, const cs_key *device_key, const cs_cert *tftp,
+                          cs_buf *plain, cs_error *err)
+{
+    cs_header hdr;
+    int rc = cs_enc_parse(file->data, file->len, &hdr, err);
+    if (rc == CS_OK && tftp != NULL)
+        rc = check_signature(&hdr, file, tftp, err);
+    if (rc == CS_OK)
+        rc = cs_enc_open(&hdr.enc, file->data + hdr.length, file->len - hdr.length, device_key,
+                         plain, err);
+    return rc;
+}
+
+/* The .enc.sgn, then its companion, which may be missing. */
+static int remove_encrypted(const char *path, const char *out_path, cs_error *err)
+{
+    char *sgn_path = concat(out_path, SGN_SUFFIX);
+    int rc = CS_OK;
+    if (sgn_path == NULL)
+        rc = cs_fail(err, CS_ERROR, "out of memory");
+    else if (unlink(path) != 0)
+        rc = cs_fail(err, CS_ERROR, "decrypted to '%s', but cannot remove the input: %s", out_path,
+                     strerror(errno));
+    else if (unlink(sgn_path) != 0 && errno != ENOENT)
+        rc = cs_fail(err, CS_ERROR, "decrypted to '%s', but cannot remove '%s': %s", out_path,
+                     sgn_path, strerror(errno));
+    free(sgn_path);
+    return rc;
+}
+
+int cs_enc_decrypt_file(const char *path, const cs_key *device_key, const cs_cert *tftp, bool keep,
+                        cs_error *err)
+{
+    if (!ends_with(path, ENC_SUFFIX) || strlen(cs_basename(path)) == strlen(ENC_SUFFIX))
+        return cs_fail(err, CS_ERROR, "the name must end in %s (NAME%s decrypts to NAME)",
+                       ENC_SUFFIX, ENC_SUFFIX);
+    char *out_path = strndup(path, strlen(path) - strlen(ENC_SUFFIX));
+    if (out_path == NULL)
+        return cs_fail(err, CS_ERROR, "out of memory");
+    cs_buf file = CS_BUF_INIT, plain = CS_BUF_INIT;
+    plain.secret = true;
+    int rc = cs_read_file(path, CS_ENC_MAX_FILE_SIZE, &file, err);
+    if (rc == CS_OK)
+        rc = decrypt_buffer(&file, device_key, tftp, &plain, err);
+    /* Passwords inside: readable by the owner only. */
+    if (rc == CS_OK &&
+        (rc = cs_write_file_atomic(out_path, plain.data, plain.len, 0600, err)) != CS_OK)
+        cs_error_prefix(err, "'%s'", out_path);
+    if (rc == CS_OK && !keep)
+        rc = remove_encrypted(path, out_path, err);
+    cs_buf_release(&file);
+    cs_buf_release(&plain);
+    free(out_path);
+    return rc;
+}

@@ -1,0 +1,78 @@
+# Signed files are streamed and written safely: memory stays small for a
+# large body, a full disk or a kill never leaves a half-written file under
+# the final name, and an existing one stays as it was.
+source "$(dirname "$0")/lib/common.bash"
+
+V=$DATA/vectors
+CERT=$V/asterisk.pem
+
+# --- memory: build, parse and remove of a 64 MiB body under 16 MiB --------
+# (skipped under the sanitizers and valgrind, whose own memory alone is
+# larger, and without GNU time)
+truncate -s 64M big.bin
+if [[ -x /usr/bin/time && ${CISCOSEC_VALGRIND:-0} != 1 ]] &&
+    ! ldd "$BIN/ciscosec" 2>/dev/null | grep -q 'libasan'; then
+    # max_rss_kib COMMAND...: runs COMMAND (exit 0 expected), prints its
+    # peak resident memory in KiB.
+    max_rss_kib() {
+        /usr/bin/time -f '%M' -o rss.txt "$@" >/dev/null && tail -n1 rss.txt
+    }
+    for step in "ciscosec sgn build big.bin --tftp $CERT -d sha512" \
+        "ciscosec sgn parse big.bin.sgn --tftp $CERT" "ciscosec sgn remove big.bin.sgn"; do
+        # shellcheck disable=SC2086 # the words of $step are the command
+        kib=$(max_rss_kib $step) || kib=failed
+        if [[ $kib =~ ^[0-9]+$ ]] && ((kib < 16 * 1024)); then pass; else
+            fail "$step: peak memory $kib KiB (limit 16384)"
+        fi
+    done
+    cmp -s big.bin <(head -c 64M /dev/zero) && pass || fail "64 MiB body did not come back"
+else
+    echo "skipping the memory checks (no /usr/bin/time, or a sanitizer build)"
+fi
+rm -f big.bin big.bin.sgn
+
+# --- a full disk -------------------------------------------------------------
+# A 1 MiB file system holding a 600 KiB input: the output cannot fit.
+mkdir full
+if mount -t tmpfs -o size=1m tmpfs full 2>/dev/null; then
+    head -c 600K /dev/urandom >full/image.bin
+    printf 'old' >full/image.bin.sgn
+    expect_status 2 ciscosec sgn build full/image.bin --tftp "$CERT"
+    expect_one_line_error "^ciscosec sgn: 'full/image.bin': cannot write 'full/image.bin.sgn': .*(No space|space left)"
+    [[ $(cat full/image.bin.sgn) == old ]] && pass || fail "full disk: the old .sgn changed"
+    expect_no_temp_files full
+    # remove: the body does not fit either.
+    rm full/image.bin.sgn
+    cp "$V/firmware.bin.sgn" full/fw.sha512
+    head -c 300K /dev/zero >full/filler
+    expect_status 2 stripsgn full/fw.sha512
+    expect_one_line_error "^stripsgn: 'full/fw.sha512': cannot write 'full/fw': "
+    expect_absent full/fw
+    expect_no_temp_files full
+    umount full
+else
+    echo "skipping the full-disk checks (cannot mount a tmpfs here)"
+fi
+
+# --- a kill in the middle ----------------------------------------------------
+# Whenever the kill lands, the final name holds the old file or a complete,
+# valid new one: never a part.
+truncate -s 256M large.bin
+printf 'old' >large.bin.sgn
+for delay in 0.05 0.2 0.5; do
+    ciscosec sgn build large.bin --tftp "$CERT" >/dev/null 2>&1 &
+    pid=$!
+    sleep "$delay"
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+    if [[ $(head -c 3 large.bin.sgn) == old ]]; then
+        pass
+    else
+        expect_status 0 ciscosec sgn parse large.bin.sgn --tftp "$CERT"
+    fi
+    # A killed process cannot remove its temporary file; nothing else is left.
+    rm -f .large.bin.sgn.??????
+done
+rm -f large.bin large.bin.sgn
+
+finish

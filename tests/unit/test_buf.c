@@ -1,0 +1,215 @@
+/* cs_buf: growth, the sticky failed flag, strings, secret buffers, and the
+ * small byte helpers beside it. */
+#include "support.h"
+
+#include <stdint.h>
+#include <string.h>
+
+#include "ciscosec/buf.h"
+#include "ciscosec/crypto.h"
+
+static void test_init_is_empty(void **state)
+{
+    (void)state;
+    cs_buf b;
+    memset(&b, 0xAB, sizeof b);
+    cs_buf_init(&b);
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    assert_int_equal(b.cap, 0);
+    assert_false(b.failed);
+    assert_false(b.secret);
+    cs_buf s = CS_BUF_INIT;
+    assert_null(s.data);
+    assert_int_equal(s.len + s.cap, 0);
+    assert_false(s.failed || s.secret);
+    cs_buf_release(&b); /* releasing an empty buffer is fine */
+    assert_null(b.data);
+}
+
+static void test_growth_keeps_contents(void **state)
+{
+    (void)state;
+    cs_buf b = CS_BUF_INIT;
+    for (unsigned i = 0; i < 5000; i++) {
+        cs_buf_append_byte(&b, (uint8_t)(i * 7));
+        assert_true(b.cap >= b.len);
+    }
+    assert_false(b.failed);
+    assert_int_equal(b.len, 5000);
+    for (unsigned i = 0; i < 5000; i++)
+        assert_int_equal(b.data[i], (uint8_t)(i * 7));
+
+    /* One large append grows by more than doubling once. */
+    static uint8_t big[100000];
+    memset(big, 0x5A, sizeof big);
+    cs_buf_append(&b, big, sizeof big);
+    assert_false(b.failed);
+    assert_int_equal(b.len, 5000 + sizeof big);
+    assert_int_equal(b.data[4999], (uint8_t)(4999 * 7));
+    assert_memory_equal(b.data + 5000, big, sizeof big);
+    cs_buf_release(&b);
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+}
+
+static void test_empty_append_is_noop(void **state)
+{
+    (void)state;
+    cs_buf b = CS_BUF_INIT;
+    cs_buf_append(&b, NULL, 0);
+    assert_false(b.failed);
+    assert_int_equal(b.len, 0);
+    assert_null(b.data);
+    assert_true(cs_buf_reserve(&b, 0));
+    cs_buf_release(&b);
+}
+
+static void test_failed_is_sticky(void **state)
+{
+    (void)state;
+    cs_buf b = CS_BUF_INIT;
+    cs_buf_append(&b, "abc", 3);
+    /* A reservation that cannot be satisfied fails without allocating. */
+    assert_false(cs_buf_reserve(&b, SIZE_MAX));
+    assert_true(b.failed);
+    assert_int_equal(b.len, 3);
+    /* Everything after is ignored, including small appends. */
+    cs_buf_append(&b, "def", 3);
+    cs_buf_append_byte(&b, 'x');
+    cs_buf_append_cstr(&b, "more");
+    assert_int_equal(b.len, 3);
+    assert_memory_equal(b.data, "abc", 3);
+    assert_false(cs_buf_reserve(&b, 1));
+    assert_string_equal(cs_buf_str(&b), "");
+    cs_buf_release(&b);
+    assert_false(b.failed); /* release starts over */
+}
+
+static void test_reserve_near_size_max(void **state)
+{
+    (void)state;
+    cs_buf b = CS_BUF_INIT;
+    /* Just past what the doubling can reach without overflowing. */
+    assert_false(cs_buf_reserve(&b, SIZE_MAX / 2 + 1));
+    assert_true(b.failed);
+    cs_buf_release(&b);
+    cs_buf_append(&b, "ab", 2);
+    assert_false(cs_buf_reserve(&b, SIZE_MAX / 2 - 1));
+    assert_true(b.failed);
+    assert_int_equal(b.len, 2);
+    cs_buf_release(&b);
+}
+
+static void test_put_u16_at(void **state)
+{
+    (void)state;
+    cs_buf b = CS_BUF_INIT;
+    cs_buf_append(&b, "\0\0\0\0", 4);
+    cs_buf_put_u16_at(&b, 2, 0xBEEF);
+    assert_false(b.failed);
+    assert_memory_equal(b.data, "\0\0\xBE\xEF", 4);
+    cs_buf_put_u16_at(&b, 0, 0x0102);
+    assert_memory_equal(b.data, "\x01\x02\xBE\xEF", 4);
+
+    /* Past the end: refused, the contents stay. */
+    cs_buf_put_u16_at(&b, 3, 0xFFFF);
+    assert_true(b.failed);
+    assert_memory_equal(b.data, "\x01\x02\xBE\xEF", 4);
+    cs_buf_release(&b);
+
+    cs_buf_append(&b, "\0\0", 2);
+    cs_buf_put_u16_at(&b, SIZE_MAX, 1);
+    assert_true(b.failed);
+    cs_buf_release(&b);
+}
+
+static void test_strings(void **state)
+{
+    (void)state;
+    cs_buf b = CS_BUF_INIT;
+    assert_string_equal(cs_buf_str(&b), "");
+    assert_int_equal(b.len, 0);
+    cs_buf_append_cstr(&b, "hello");
+    assert_int_equal(b.len, 5); /* the NUL is not counted */
+    cs_buf_append_cstr(&b, ", world");
+    assert_int_equal(b.len, 12);
+    assert_string_equal(cs_buf_str(&b), "hello, world");
+    assert_int_equal(b.len, 12);
+    cs_buf_append_cstr(&b, "");
+    assert_int_equal(b.len, 12);
+    assert_string_equal(cs_buf_str(&b), "hello, world");
+    cs_bytes v = cs_buf_bytes(&b);
+    assert_ptr_equal(v.data, b.data);
+    assert_int_equal(v.len, 12);
+    cs_buf_release(&b);
+}
+
+static void test_secret_buffers(void **state)
+{
+    (void)state;
+    cs_buf b = CS_BUF_INIT;
+    b.secret = true;
+    /* Growth copies by hand for secret buffers: the contents survive. */
+    for (unsigned i = 0; i < 3000; i++)
+        cs_buf_append_byte(&b, (uint8_t)i);
+    assert_false(b.failed);
+    for (unsigned i = 0; i < 3000; i++)
+        assert_int_equal(b.data[i], (uint8_t)i);
+    cs_buf_release(&b);
+    assert_null(b.data);
+    assert_int_equal(b.len, 0);
+    /* Release keeps the buffer secret, so reuse stays wiped. */
+    assert_true(b.secret);
+    cs_buf_append(&b, "key", 3);
+    assert_true(b.secret);
+    cs_buf_release(&b);
+}
+
+static void test_zeroize(void **state)
+{
+    (void)state;
+    uint8_t secret[33];
+    memset(secret, 0xC3, sizeof secret);
+    cs_zeroize(secret, sizeof secret);
+    for (size_t i = 0; i < sizeof secret; i++)
+        assert_int_equal(secret[i], 0);
+    cs_zeroize(NULL, 10); /* tolerated */
+    cs_zeroize(secret, 0);
+}
+
+static void test_hex_and_loads(void **state)
+{
+    (void)state;
+    const uint8_t bytes[] = {0x00, 0x01, 0x7F, 0x80, 0xAB, 0xFF};
+    char hex[2 * sizeof bytes + 1];
+    cs_hex(bytes, sizeof bytes, hex);
+    assert_string_equal(hex, "00017f80abff");
+    char empty[1] = {'x'};
+    cs_hex(bytes, 0, empty);
+    assert_string_equal(empty, "");
+
+    const uint8_t be[] = {0xDE, 0xAD, 0xBE, 0xEF};
+    assert_int_equal(cs_load_u16(be), 0xDEAD);
+    assert_int_equal(cs_load_u16(be + 2), 0xBEEF);
+    assert_int_equal(cs_load_u32(be), 0xDEADBEEFu);
+    const uint8_t one[] = {0, 0, 0, 1};
+    assert_int_equal(cs_load_u32(one), 1);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_init_is_empty),
+        cmocka_unit_test(test_growth_keeps_contents),
+        cmocka_unit_test(test_empty_append_is_noop),
+        cmocka_unit_test(test_failed_is_sticky),
+        cmocka_unit_test(test_reserve_near_size_max),
+        cmocka_unit_test(test_put_u16_at),
+        cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_secret_buffers),
+        cmocka_unit_test(test_zeroize),
+        cmocka_unit_test(test_hex_and_loads),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
