@@ -33,8 +33,8 @@ void cs_buf_release(cs_buf *buf);
 bool cs_buf_reserve(cs_buf *buf, size_t extra);
 void cs_buf_append(cs_buf *buf, const void *data, size_t len);
 void cs_buf_append_byte(cs_buf *buf, uint8_t byte);
-/* Appends a string with its terminating NUL, which stays out of `len`'s
- * meaning for callers that use the buffer as a C string. */
+/* Appends a string's characters, without its terminating NUL (cs_buf_str
+ * puts one after the contents when the buffer is used as a C string). */
 void cs_buf_append_cstr(cs_buf *buf, const char *s);
 void cs_buf_put_u16_at(cs_buf *buf, size_t pos, uint16_t value);
 cs_bytes cs_buf_bytes(const cs_buf *buf);

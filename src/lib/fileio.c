@@ -215,10 +215,15 @@ int cs_build_time(uint32_t *out, cs_error *err)
         *out = (uint32_t)now;
         return CS_OK;
     }
-    char *end;
-    errno = 0;
-    unsigned long long v = strtoull(epoch, &end, 10);
-    if (errno != 0 || *end != '\0' || epoch[0] == '-' || v > UINT32_MAX)
+    /* Digits only: strtoull alone would take blanks and signs. */
+    bool valid = strspn(epoch, "0123456789") == strlen(epoch);
+    unsigned long long v = 0;
+    if (valid) {
+        errno = 0;
+        v = strtoull(epoch, NULL, 10);
+        valid = errno == 0 && v <= UINT32_MAX;
+    }
+    if (!valid)
         return cs_fail(err, CS_ERROR,
                        "SOURCE_DATE_EPOCH must be seconds since 1970 that fit in 32 bits, not '%s'",
                        epoch);

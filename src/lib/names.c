@@ -56,6 +56,8 @@ static void oid_to_dotted(const uint8_t *oid, size_t len, char *out, size_t size
 
 void cs_dn_key(const uint8_t *oid, size_t oid_len, char *out, size_t out_size)
 {
+    if (out_size == 0)
+        return;
     for (size_t i = 0; i < sizeof known_keys / sizeof known_keys[0]; i++) {
         if (known_keys[i].oid_len == oid_len && memcmp(known_keys[i].oid, oid, oid_len) == 0) {
             snprintf(out, out_size, "%s", known_keys[i].key);
@@ -100,6 +102,14 @@ static void decode_value(cs_buf *text, int tag, const uint8_t *v, size_t len)
         uint32_t cp = 0;
         for (size_t k = 0; k < unit; k++)
             cp = cp << 8 | v[i + k];
+        /* BMPString is UTF-16 in practice: join a surrogate pair. */
+        if (unit == 2 && cp >= 0xD800 && cp < 0xDC00 && i + 4 <= len) {
+            uint32_t low = (uint32_t)v[i + 2] << 8 | v[i + 3];
+            if (low >= 0xDC00 && low < 0xE000) {
+                cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
+                i += 2;
+            }
+        }
         append_utf8(text, cp);
     }
 }
