@@ -105,6 +105,20 @@ void cli_unflatten_args(int *argc, char **argv)
     *argc = kept;
 }
 
+const char *report_verdict_line(bool checked, int rc)
+{
+    if (!checked)
+        return "No certificate specified, unable to check signature";
+    return rc == CS_OK ? "Valid signature" : "Invalid signature";
+}
+
+const char *report_verdict_word(bool checked, int rc)
+{
+    if (!checked)
+        return "unchecked";
+    return rc == CS_OK ? "valid" : "invalid";
+}
+
 void report_text(FILE *out, cs_bytes text)
 {
     for (size_t i = 0; i < text.len; i++) {

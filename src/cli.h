@@ -58,6 +58,12 @@ void cli_unflatten_args(int *argc, char **argv);
 /* Prints a signed header the way the reference tools do: one "Label: value"
  * line per field, labels padded to `width`, then a blank line. */
 void report_header(FILE *out, const cs_header *h, int width);
+/* How a parse report ends. `checked` is false when no certificate was
+ * given to check the signature with; rc is the check's CS_OK/CS_INVALID.
+ * The line is the reference tools' wording; the word is the JSON value
+ * ("unchecked", "valid", "invalid"). */
+const char *report_verdict_line(bool checked, int rc);
+const char *report_verdict_word(bool checked, int rc);
 /* One report line: the label padded to width, then the value. */
 void report_line(FILE *out, int width, const char *label, const char *fmt, ...) CS_PRINTF(4, 5);
 /* Prints text from a file safely: control bytes become \xNN. */

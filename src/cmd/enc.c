@@ -9,6 +9,7 @@
 #include "ciscosec/signer.h"
 #include "../batch.h"
 #include "../cli.h"
+#include "../json.h"
 
 /* "Encryption Digest Algorithm: ", the longest label of the report. */
 #define ENC_REPORT_WIDTH 29
@@ -20,13 +21,13 @@ static void usage(const cli_ctx *cli)
     if (cli->legacy)
         printf("Usage: %s --build SEPxxx.cnf.xml --tftp CERT --certificate DEVICE-CERT\n"
                "       %s --build SEPxxx.cnf.xml... --tftp CERT --certificate-dir DIR\n"
-               "       %s --parse SEPxxx.cnf.xml.enc.sgn [--tftp CERT]\n"
+               "       %s --parse SEPxxx.cnf.xml.enc.sgn [--tftp CERT] [--json]\n"
                "       %s --remove SEPxxx.cnf.xml.enc.sgn --key DEVICE-KEY [--tftp CERT]\n",
                p, p, p, p);
     else
         printf("Usage: %s build SEPxxx.cnf.xml --tftp CERT --certificate DEVICE-CERT\n"
                "       %s build SEPxxx.cnf.xml... --tftp CERT --certificate-dir DIR\n"
-               "       %s parse SEPxxx.cnf.xml.enc.sgn [--tftp CERT]\n"
+               "       %s parse SEPxxx.cnf.xml.enc.sgn [--tftp CERT] [--json]\n"
                "       %s decrypt SEPxxx.cnf.xml.enc.sgn --key DEVICE-KEY [--tftp CERT]\n",
                p, p, p, p);
     printf("Encrypt a phone's configuration for that phone, parse the result, or\n"
@@ -54,6 +55,7 @@ static void usage(const cli_ctx *cli)
            "  -d, --digest DIGEST      sha1 or sha512, for the signature and the content\n"
            "                           digest; default sha1\n"
            "      --keep               do not delete the input\n"
+           "      --json               parse: print the report as JSON (docs/json.md)\n"
            "  -H, -h, --help           print this help\n"
            "\n"
            "SOURCE_DATE_EPOCH, when set, is the timestamp written (reproducible builds).\n"
@@ -62,7 +64,7 @@ static void usage(const cli_ctx *cli)
 }
 
 enum mode { MODE_NONE, MODE_BUILD, MODE_PARSE, MODE_DECRYPT };
-enum { OPT_KEEP = 256, OPT_CERT_DIR };
+enum { OPT_KEEP = 256, OPT_CERT_DIR, OPT_JSON };
 
 typedef struct enc_options {
     enum mode mode;
@@ -74,6 +76,7 @@ typedef struct enc_options {
     const char *key;
     uint8_t digest_code;
     bool keep;
+    bool json;
     unsigned jobs;
 } enc_options;
 
@@ -89,6 +92,7 @@ static const struct option long_options[] = {
     {"digest", required_argument, NULL, 'd'},
     {"jobs", required_argument, NULL, 'j'},
     {"keep", no_argument, NULL, OPT_KEEP},
+    {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
 
@@ -130,6 +134,9 @@ static int parse_option(enc_options *o, int opt, const cli_ctx *cli)
     case 'j':
         if (batch_parse_jobs(optarg, &o->jobs) != CS_OK)
             return cli_usage_error(cli, "invalid number of jobs '%s': 1 to 1024", optarg);
+        return CS_OK;
+    case OPT_JSON:
+        o->json = true;
         return CS_OK;
     case OPT_KEEP:
         o->keep = true;
@@ -211,29 +218,35 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, enc_options *o)
 
 /* --- parse ------------------------------------------------------------- */
 
-/* Prints the signature line; CS_INVALID also goes to stderr. */
-static int report_signature(const enc_options *o, const cs_header *hdr, const cs_buf *data,
-                            const cli_ctx *cli)
+/* Checks the signature with the --tftp certificate, if one was given.
+ * CS_OK valid (or unchecked), CS_INVALID invalid, CS_ERROR failed. */
+static int check_signature(const enc_options *o, const cs_header *hdr, const cs_buf *data,
+                           cs_error *err)
 {
-    if (o->tftp == NULL) {
-        printf("No certificate specified, unable to check signature\n");
+    if (o->tftp == NULL)
         return CS_OK;
-    }
     cs_cert *cert;
-    cs_error err;
-    if (cs_cert_load_file(o->tftp, &cert, &err) != CS_OK)
-        return cli_file_fail(cli, o->tftp, CS_ERROR, &err);
-    int rc = cs_header_verify_buffer(hdr, data->data, data->len, cert, &err);
-    cs_cert_free(cert);
-    if (rc == CS_ERROR)
-        return cli_file_fail(cli, o->files[0], rc, &err);
-    printf("%s\n", rc == CS_OK ? "Valid signature" : "Invalid signature");
-    if (rc != CS_OK) {
-        fflush(stdout);
-        cs_error_prefix(&err, "invalid signature (checked with '%s')", o->tftp);
-        cli_file_fail(cli, o->files[0], rc, &err);
+    if (cs_cert_load_file(o->tftp, &cert, err) != CS_OK) {
+        cs_error_prefix(err, "'%s'", o->tftp);
+        return CS_ERROR;
     }
+    int rc = cs_header_verify_buffer(hdr, data->data, data->len, cert, err);
+    cs_cert_free(cert);
+    if (rc == CS_INVALID)
+        cs_error_prefix(err, "invalid signature (checked with '%s')", o->tftp);
     return rc;
+}
+
+static int report_json(const enc_options *o, const cs_header *hdr, const cs_buf *data, int rc,
+                       const cs_error *err, const cli_ctx *cli)
+{
+    json_t *report = json_report_new("enc parse", o->files[0]);
+    json_object_set_new(report, "header", json_header(hdr));
+    json_object_set_new(report, "body_length", json_integer((json_int_t)(data->len - hdr->length)));
+    json_object_set_new(report, "signature", json_string(report_verdict_word(o->tftp != NULL, rc)));
+    if (rc == CS_INVALID)
+        json_object_set_new(report, "problem", json_string(err->message));
+    return json_emit(report, cli);
 }
 
 static int parse_enc(const enc_options *o, const cli_ctx *cli)
@@ -245,12 +258,23 @@ static int parse_enc(const enc_options *o, const cli_ctx *cli)
     int rc = cs_read_file(file, CS_ENC_MAX_FILE_SIZE, &data, &err);
     if (rc == CS_OK)
         rc = cs_enc_parse(data.data, data.len, &hdr, &err);
-    if (rc != CS_OK) {
+    if (rc == CS_OK)
+        rc = check_signature(o, &hdr, &data, &err);
+    if (rc == CS_ERROR) {
         cs_buf_release(&data);
         return cli_file_fail(cli, file, rc, &err);
     }
-    report_header(stdout, &hdr, ENC_REPORT_WIDTH);
-    rc = report_signature(o, &hdr, &data, cli);
+    if (o->json) {
+        if (report_json(o, &hdr, &data, rc, &err, cli) != CS_OK)
+            rc = CS_ERROR;
+    } else {
+        report_header(stdout, &hdr, ENC_REPORT_WIDTH);
+        printf("%s\n", report_verdict_line(o->tftp != NULL, rc));
+    }
+    if (rc == CS_INVALID) {
+        fflush(stdout);
+        cli_file_fail(cli, file, rc, &err);
+    }
     cs_buf_release(&data);
     return cli_finish(cli, rc);
 }

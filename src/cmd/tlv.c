@@ -354,7 +354,7 @@ static int report_json(const tlv_options *o, const cs_trustlist *tl, int verdict
     for (size_t i = 0; i < tl->count; i++)
         json_array_append_new(records, record_json(&tl->records[i]));
     json_object_set_new(report, "records", records);
-    json_object_set_new(report, "signature", json_string(verdict == CS_OK ? "valid" : "invalid"));
+    json_object_set_new(report, "signature", json_string(report_verdict_word(true, verdict)));
     if (verdict != CS_OK)
         json_object_set_new(report, "problem", json_string(err->message));
     return json_emit(report, cli);
@@ -381,7 +381,7 @@ static int parse_tlv(const tlv_options *o, const cli_ctx *cli)
         report_header(stdout, &tl.header, REPORT_WIDTH);
         for (size_t i = 0; i < tl.count; i++)
             print_record(&tl.records[i]);
-        printf("%s\n", rc == CS_OK ? "Valid signature" : "Invalid signature");
+        printf("%s\n", report_verdict_line(true, rc));
     }
     if (rc == CS_INVALID) {
         fflush(stdout);
