@@ -6,6 +6,7 @@
  * them into the exit status: 0 a phone would accept everything, 1 it would
  * reject something, 2 usage or I/O error. */
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,7 @@
 #include "ciscosec/tlsprobe.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
+#include "../json.h"
 
 /* Trust lists are a few KiB; phones take 64 KiB; refuse absurd inputs. */
 #define MAX_TLV_FILE (16u * 1024 * 1024)
@@ -67,6 +69,7 @@ static void usage(const cli_ctx *cli)
            "                           is a name, none for an address; \"\" for none)\n"
            "  -t, --timeout SECONDS    tls: time allowed to connect and for each read\n"
            "                           (default 10)\n"
+           "      --json               print the report as JSON (docs/json.md)\n"
            "  -H, -h, --help           print this help\n"
            "\n"
            "Each problem is one line: FILE: error|warning [RULE]: what, and the\n"
@@ -80,7 +83,7 @@ static void usage(const cli_ctx *cli)
 enum verb { VERB_FILE, VERB_ROLLOVER, VERB_TLS, VERB_TFTPBOOT, VERB_SRTP };
 static const char *const verbs[] = {"file", "rollover", "tls", "tftpboot", "srtp", NULL};
 
-enum { OPT_AT = 256 };
+enum { OPT_AT = 256, OPT_JSON };
 
 typedef struct verify_options {
     enum verb verb;
@@ -93,6 +96,7 @@ typedef struct verify_options {
     unsigned timeout_ms;
     char **operands;
     int count;
+    bool json;
 } verify_options;
 
 static const struct option long_options[] = {
@@ -101,6 +105,7 @@ static const struct option long_options[] = {
     {"role", required_argument, NULL, 'r'},
     {"servername", required_argument, NULL, 'n'},
     {"timeout", required_argument, NULL, 't'},
+    {"json", no_argument, NULL, OPT_JSON},
     {"help", no_argument, NULL, 'H'},
     {NULL, 0, NULL, 0},
 };
@@ -120,6 +125,9 @@ static int parse_option(verify_options *o, int opt, const cli_ctx *cli)
     switch (opt) {
     case 'i':
         o->itl = optarg;
+        return CS_OK;
+    case OPT_JSON:
+        o->json = true;
         return CS_OK;
     case OPT_AT:
         if (!cs_parse_time(optarg, &o->now))
@@ -229,7 +237,64 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, verify_options 
     return rc;
 }
 
-/* --- printing findings ------------------------------------------------- */
+/* --- output ------------------------------------------------------------ */
+
+/* Where a verb's report goes: text lines as it goes, or one JSON document
+ * (report != NULL) emitted at the end. */
+typedef struct output {
+    json_t *report;
+} output;
+
+static output output_new(const verify_options *o)
+{
+    static const char *const commands[] = {"verify file", "verify rollover", "verify tls",
+                                           "verify tftpboot", "verify srtp"};
+    output out = {NULL};
+    if (o->json)
+        out.report = json_report_new(commands[o->verb], o->count > 0 ? o->operands[0] : NULL);
+    return out;
+}
+
+/* Prints or emits the JSON document; status passes through. */
+static int output_finish(output *out, int status, const cli_ctx *cli)
+{
+    if (out->report == NULL)
+        return cli_finish(cli, status);
+    if (status == CS_ERROR) { /* the error line says it all */
+        json_decref(out->report);
+        return cli_finish(cli, status);
+    }
+    int rc = json_emit(out->report, cli);
+    out->report = NULL;
+    return cli_finish(cli, rc != CS_OK ? rc : status);
+}
+
+static json_t *string_or_null(const char *s)
+{
+    return s != NULL ? json_text((cs_bytes){(const uint8_t *)s, strlen(s)}) : json_null();
+}
+
+static json_t *finding_json(const cs_finding *x)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "file", string_or_null(x->file));
+    json_object_set_new(o, "severity", json_string(cs_severity_name(x->severity)));
+    json_object_set_new(o, "rule", json_string(cs_rule_id(x->rule)));
+    json_object_set_new(o, "message", string_or_null(x->message));
+    if (x->cert_subject != NULL) {
+        json_t *c = json_object();
+        json_object_set_new(c, "subject_name", string_or_null(x->cert_subject));
+        if (x->cert_issuer != NULL)
+            json_object_set_new(c, "issuer_name", string_or_null(x->cert_issuer));
+        json_object_set_new(c, "serial_number", string_or_null(x->cert_serial));
+        if (x->cert_record > 0)
+            json_object_set_new(c, "record", json_integer((json_int_t)x->cert_record));
+        if (x->cert_role[0])
+            json_object_set_new(c, "role", json_string(x->cert_role));
+        json_object_set_new(o, "certificate", c);
+    }
+    return o;
+}
 
 static void print_text(const char *s)
 {
@@ -252,15 +317,45 @@ static void print_finding(const cs_finding *x)
     putchar('\n');
 }
 
-static void print_findings(const cs_findings *f, size_t from)
+static void print_findings(output *out, const cs_findings *f, size_t from)
 {
+    if (out->report != NULL) {
+        json_t *list = json_object_get(out->report, "findings");
+        if (list == NULL) {
+            list = json_array();
+            json_object_set_new(out->report, "findings", list);
+        }
+        for (size_t i = from; i < f->count; i++)
+            json_array_append_new(list, finding_json(&f->items[i]));
+        return;
+    }
     for (size_t i = from; i < f->count; i++)
         print_finding(&f->items[i]);
 }
 
-/* The last line: the verdict. */
-static void print_verdict(const cs_findings *f)
+/* A line of text that has no place in the JSON document. */
+CS_PRINTF(2, 3) static void print_note(output *out, const char *fmt, ...)
 {
+    if (out->report != NULL)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+}
+
+/* The last line: the verdict. */
+static void print_verdict(output *out, const cs_findings *f)
+{
+    if (out->report != NULL) {
+        if (json_object_get(out->report, "findings") == NULL)
+            json_object_set_new(out->report, "findings", json_array());
+        json_object_set_new(out->report, "verdict",
+                            json_string(f->errors > 0 ? "rejected" : "accepted"));
+        json_object_set_new(out->report, "errors", json_integer((json_int_t)f->errors));
+        json_object_set_new(out->report, "warnings", json_integer((json_int_t)f->warnings));
+        return;
+    }
     if (f->errors > 0)
         printf("Rejected: a phone would reject this (%zu error%s, %zu warning%s)\n", f->errors,
                f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
@@ -378,6 +473,7 @@ static int verify_files(const verify_options *o, const cli_ctx *cli)
         return rc;
     cs_phone_list list = {o->itl, o->itl ? &itl.tl : NULL};
     cs_findings f = CS_FINDINGS_INIT;
+    output out = output_new(o);
     bool io_error = false;
     size_t rejected = 0;
     for (int i = 0; i < o->count; i++) {
@@ -388,17 +484,22 @@ static int verify_files(const verify_options *o, const cli_ctx *cli)
             continue;
         }
         if (f.count == before)
-            printf("%s: OK\n", path);
-        print_findings(&f, before);
+            print_note(&out, "%s: OK\n", path);
+        print_findings(&out, &f, before);
         rejected += f.errors > errors;
     }
-    printf("%d file%s checked, %zu rejected\n", o->count, o->count == 1 ? "" : "s", rejected);
-    print_verdict(&f);
+    print_note(&out, "%d file%s checked, %zu rejected\n", o->count, o->count == 1 ? "" : "s",
+               rejected);
+    if (out.report != NULL) {
+        json_object_set_new(out.report, "files_checked", json_integer(o->count));
+        json_object_set_new(out.report, "files_rejected", json_integer((json_int_t)rejected));
+    }
+    print_verdict(&out, &f);
     rc = status_of(&f, io_error, cli);
     cs_findings_release(&f);
     if (o->itl != NULL)
         release_list(&itl);
-    return cli_finish(cli, rc);
+    return output_finish(&out, rc, cli);
 }
 
 /* --- rollover ---------------------------------------------------------- */
@@ -411,6 +512,7 @@ static int verify_rollover(const verify_options *o, const cli_ctx *cli)
     if (rc == CS_OK)
         rc = read_list(new_path, &new_data, cli);
     cs_findings f = CS_FINDINGS_INIT;
+    output out = output_new(o);
     cs_error err;
     if (rc == CS_OK) {
         rc = cs_phone_check_rollover(old_path, old_data.data, old_data.len, new_path, new_data.data,
@@ -422,15 +524,17 @@ static int verify_rollover(const verify_options *o, const cli_ctx *cli)
     }
     if (rc == CS_OK) {
         if (f.count == 0)
-            printf("%s: OK: phones holding %s accept it\n", new_path, old_path);
-        print_findings(&f, 0);
-        print_verdict(&f);
+            print_note(&out, "%s: OK: phones holding %s accept it\n", new_path, old_path);
+        if (out.report != NULL)
+            json_object_set_new(out.report, "new_file", string_or_null(new_path));
+        print_findings(&out, &f, 0);
+        print_verdict(&out, &f);
         rc = status_of(&f, false, cli);
     }
     cs_findings_release(&f);
     cs_buf_release(&old_data);
     cs_buf_release(&new_data);
-    return cli_finish(cli, rc);
+    return output_finish(&out, rc, cli);
 }
 
 /* --- tls --------------------------------------------------------------- */
@@ -489,8 +593,17 @@ static const char *sni_name(const verify_options *o, const endpoint *e)
     return address ? NULL : e->host;
 }
 
-static void print_connection(const endpoint *e, const cs_tls_result *r)
+static void print_connection(output *out, const endpoint *e, const cs_tls_result *r)
 {
+    if (out->report != NULL) {
+        json_t *c = json_object();
+        json_object_set_new(c, "server", string_or_null(e->label));
+        json_object_set_new(c, "address", string_or_null(r->address));
+        json_object_set_new(c, "protocol", string_or_null(r->version));
+        json_object_set_new(c, "ciphersuite", string_or_null(r->ciphersuite));
+        json_object_set_new(out->report, "connection", c);
+        return;
+    }
     printf("Connected to %s (%s): %s, %s\n", e->label, r->address, r->version, r->ciphersuite);
 }
 
@@ -505,13 +618,14 @@ static int verify_tls(const verify_options *o, const cli_ctx *cli)
     cs_tls_target target = {e.host, e.port, sni_name(o, &e), o->timeout_ms};
     cs_tls_result r;
     cs_findings f = CS_FINDINGS_INIT;
+    output out = output_new(o);
     cs_error err;
     rc = cs_tls_probe(&target, &r, &err);
     if (rc == CS_INVALID) {
         cs_findings_add(&f, CS_RULE_TLS_HANDSHAKE, e.label, NULL, "%s", err.message);
         rc = CS_OK;
     } else if (rc == CS_OK) {
-        print_connection(&e, &r);
+        print_connection(&out, &e, &r);
         rc = cs_phone_check_server(e.label, r.peer_cert.data, r.peer_cert.len, o->service, &list,
                                    o->now, &f, &err);
         cs_tls_result_release(&r);
@@ -520,18 +634,31 @@ static int verify_tls(const verify_options *o, const cli_ctx *cli)
         cli_fail(cli, rc, "%s: %s", e.label, err.message);
     } else {
         if (f.count == 0)
-            printf("%s: OK: its certificate is in %s in a role that %s takes (%s)\n", e.label,
-                   o->itl, cs_service_name(o->service), cs_service_roles(o->service));
-        print_findings(&f, 0);
-        print_verdict(&f);
+            print_note(&out, "%s: OK: its certificate is in %s in a role that %s takes (%s)\n",
+                       e.label, o->itl, cs_service_name(o->service), cs_service_roles(o->service));
+        print_findings(&out, &f, 0);
+        print_verdict(&out, &f);
         rc = status_of(&f, false, cli);
     }
     cs_findings_release(&f);
     release_list(&itl);
-    return cli_finish(cli, rc);
+    return output_finish(&out, rc, cli);
 }
 
 /* --- tftpboot ---------------------------------------------------------- */
+
+static json_t *counts_json(const cs_tftpboot_counts *c)
+{
+    json_t *o = json_object();
+    json_object_set_new(o, "files_checked", json_integer((json_int_t)c->files));
+    json_object_set_new(o, "trust_lists", json_integer((json_int_t)c->trust_lists));
+    json_object_set_new(o, "configuration_files", json_integer((json_int_t)c->xml_files));
+    json_object_set_new(o, "signed_files", json_integer((json_int_t)c->signed_files));
+    json_object_set_new(o, "phone_configurations_read", json_integer((json_int_t)c->configs));
+    json_object_set_new(o, "phone_configurations_encrypted",
+                        json_integer((json_int_t)c->encrypted));
+    return o;
+}
 
 static void print_counts(const cs_tftpboot_counts *c)
 {
@@ -564,13 +691,19 @@ static int verify_tftpboot(const verify_options *o, const cli_ctx *cli)
 {
     const char *dir = o->operands[0];
     cs_findings f = CS_FINDINGS_INIT;
+    output out = output_new(o);
     cs_tftpboot_counts counts;
     cs_error err;
     int rc = cs_phone_check_tftpboot(dir, o->now, &f, &counts, &err);
     if (rc != CS_OK) {
         cli_file_fail(cli, dir, rc, &err);
+    } else if (out.report != NULL) {
+        json_object_set_new(out.report, "summary", counts_json(&counts));
+        print_findings(&out, &f, 0);
+        print_verdict(&out, &f);
+        rc = status_of(&f, false, cli);
     } else {
-        print_findings(&f, 0);
+        print_findings(&out, &f, 0);
         if (f.count > 0)
             putchar('\n');
         printf("Summary of %s\n", dir);
@@ -578,24 +711,48 @@ static int verify_tftpboot(const verify_options *o, const cli_ctx *cli)
         putchar('\n');
         print_rule_table(&f);
         putchar('\n');
-        print_verdict(&f);
+        print_verdict(&out, &f);
         rc = status_of(&f, false, cli);
     }
     cs_findings_release(&f);
-    return cli_finish(cli, rc);
+    return output_finish(&out, rc, cli);
 }
 
 /* --- srtp -------------------------------------------------------------- */
 
-static int verify_srtp(const cli_ctx *cli)
+static json_t *srtp_json(const cs_srtp_result *results, size_t failed)
+{
+    json_t *report = json_report_new("verify srtp", NULL);
+    json_object_set_new(report, "library", json_string(cs_srtp_version()));
+    json_t *suites = json_array();
+    for (size_t i = 0; i < CS_SRTP_SUITE_COUNT; i++) {
+        json_t *s = json_object();
+        json_object_set_new(s, "suite", json_string(results[i].suite));
+        json_object_set_new(s, "works", json_boolean(results[i].ok));
+        if (!results[i].ok)
+            json_object_set_new(s, "problem", json_string(results[i].detail));
+        json_array_append_new(suites, s);
+    }
+    json_object_set_new(report, "suites", suites);
+    json_object_set_new(report, "verdict", json_string(failed > 0 ? "rejected" : "accepted"));
+    return report;
+}
+
+static int verify_srtp(const verify_options *o, const cli_ctx *cli)
 {
     cs_srtp_result results[CS_SRTP_SUITE_COUNT];
     cs_error err;
-    printf("%s\n", cs_srtp_version());
     int rc = cs_srtp_check(results, &err);
     if (rc == CS_ERROR)
         return cli_fail(cli, rc, "%s", err.message);
     size_t failed = 0;
+    for (size_t i = 0; i < CS_SRTP_SUITE_COUNT; i++)
+        failed += !results[i].ok;
+    if (o->json) {
+        rc = json_emit(srtp_json(results, failed), cli);
+        return cli_finish(cli, rc != CS_OK ? rc : failed > 0 ? CS_INVALID : CS_OK);
+    }
+    printf("%s\n", cs_srtp_version());
     for (size_t i = 0; i < CS_SRTP_SUITE_COUNT; i++) {
         const cs_srtp_result *r = &results[i];
         if (r->ok)
@@ -603,7 +760,6 @@ static int verify_srtp(const cli_ctx *cli)
                    r->suite);
         else
             printf("%-24s FAILED: %s\n", r->suite, r->detail);
-        failed += !r->ok;
     }
     if (failed > 0)
         printf("Rejected: %zu of %d suites do not work: phones offering them get no "
@@ -611,7 +767,7 @@ static int verify_srtp(const cli_ctx *cli)
                failed, CS_SRTP_SUITE_COUNT);
     else
         printf("Accepted: every suite phones offer works\n");
-    return cli_finish(cli, rc);
+    return cli_finish(cli, failed > 0 ? CS_INVALID : rc);
 }
 
 int cmd_verify(int argc, char **argv, const cli_ctx *cli)
@@ -632,7 +788,7 @@ int cmd_verify(int argc, char **argv, const cli_ctx *cli)
     case VERB_TFTPBOOT:
         return verify_tftpboot(&o, cli);
     case VERB_SRTP:
-        return verify_srtp(cli);
+        return verify_srtp(&o, cli);
     }
     return CS_ERROR;
 }

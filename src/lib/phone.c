@@ -934,8 +934,8 @@ static int server_ref(const cs_cert *cert, cs_buf *subject, cs_buf *issuer, cs_c
         rc = cs_cert_issuer(cert, issuer, err);
     if (rc == CS_OK)
         *ref = (cs_cert_ref){
-            .subject = {subject->data, strlen(cs_buf_str(subject))},
-            .issuer = {issuer->data, strlen(cs_buf_str(issuer))},
+            .subject = cs_buf_bytes(subject), /* the NUL stays out of len */
+            .issuer = cs_buf_bytes(issuer),
             .serial = cs_cert_serial(cert),
         };
     return rc;

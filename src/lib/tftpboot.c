@@ -212,14 +212,22 @@ static int load_list(tb_ctx *c, const char *rel)
     return rc;
 }
 
+static bool is_top_list(const char *rel)
+{
+    return strchr(rel, '/') == NULL && ends_with(rel, ".tlv");
+}
+
 static int load_lists(tb_ctx *c)
 {
-    c->lists = calloc(c->nfiles ? c->nfiles : 1, sizeof *c->lists);
+    size_t n = 0;
+    for (size_t i = 0; i < c->nfiles; i++)
+        n += is_top_list(c->files[i]);
+    c->lists = calloc(n ? n : 1, sizeof *c->lists);
     if (c->lists == NULL)
         return cs_fail(c->err, CS_ERROR, "out of memory");
     int rc = CS_OK;
     for (size_t i = 0; rc == CS_OK && i < c->nfiles; i++)
-        if (strchr(c->files[i], '/') == NULL && ends_with(c->files[i], ".tlv"))
+        if (is_top_list(c->files[i]))
             rc = load_list(c, c->files[i]);
     if (rc == CS_OK && !has_file(c, "ITLFile.tlv"))
         cs_findings_add(c->out, CS_RULE_NO_TRUST_LIST, "ITLFile.tlv", NULL,
