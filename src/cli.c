@@ -65,6 +65,33 @@ int cli_finish(const cli_ctx *cli, int status)
     return status;
 }
 
+int cli_parse_options(const cli_options *spec, void *opts, int *argc, char **argv, int *first,
+                      const cli_ctx *cli)
+{
+    char shortopts[64];
+    /* ':' first: a missing argument is reported as ':' rather than '?'. */
+    snprintf(shortopts, sizeof shortopts, ":%sHh", spec->shortopts);
+    cli_unflatten_args(argc, argv);
+    optind = 0; /* a full reset: getopt may have run before */
+    opterr = 0;
+    int opt;
+    while ((opt = getopt_long(*argc, argv, shortopts, spec->longopts, NULL)) != -1) {
+        if (opt == 'H' || opt == 'h') {
+            spec->help(cli);
+            return -1;
+        }
+        if (opt == ':')
+            return cli_usage_error(cli, "option '%s' needs an argument", argv[optind - 1]);
+        if (opt == '?')
+            return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
+        int rc = spec->handle(opts, opt, cli);
+        if (rc != CS_OK)
+            return rc;
+    }
+    *first = optind;
+    return CS_OK;
+}
+
 int cli_take_verb(int *argc, char ***argv, const char *const *verbs)
 {
     if (*argc < 2)

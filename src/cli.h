@@ -5,6 +5,7 @@
 #define CISCOSEC_CLI_H
 
 #include <stdbool.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include "ciscosec/error.h"
@@ -37,6 +38,25 @@ int cli_usage_error(const cli_ctx *cli, const char *fmt, ...) CS_PRINTF(2, 3);
 /* Flushes stdout; a failed write (a full disk, a closed pipe) becomes
  * exit status 2 instead of a silent success. */
 int cli_finish(const cli_ctx *cli, int status);
+
+/* A command's options for cli_parse_options. */
+typedef struct cli_options {
+    const char *shortopts; /* getopt's letters; -h and -H (help) are added */
+    const struct option *longopts;
+    /* One option: getopt's value, its argument in optarg. */
+    int (*handle)(void *opts, int opt, const cli_ctx *cli);
+    void (*help)(const cli_ctx *cli);
+} cli_options;
+
+/* Parses a command's options the same way for every command: undoes the
+ * guides' flattened line continuations (cli_unflatten_args), runs
+ * getopt_long from the start (options may follow operands), prints help
+ * for -h, -H and --help and returns -1, turns a missing argument or an
+ * unknown option into a usage error (CS_ERROR), and hands every other
+ * option to spec->handle. On CS_OK, argv[*first .. *argc) are the
+ * operands. */
+int cli_parse_options(const cli_options *spec, void *opts, int *argc, char **argv, int *first,
+                      const cli_ctx *cli);
 
 /* Takes a leading verb ("build", "parse", ...) off the arguments when the
  * command was called as `ciscosec CMD VERB ...`. Returns the verb's index

@@ -19,14 +19,6 @@ enum { OPT_FORCE = 256, OPT_JSON };
 
 /* --- shared option handling ------------------------------------------------- */
 
-/* getopt's ':' and '?' results as one-line usage errors. */
-static int option_error(int opt, char **argv, const cli_ctx *cli)
-{
-    if (opt == ':')
-        return cli_usage_error(cli, "option '%s' needs an argument", argv[optind - 1]);
-    return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
-}
-
 static bool parse_unsigned(const char *text, unsigned *out)
 {
     char *end;
@@ -105,8 +97,9 @@ static int set_file(new_options *o, const char *file, const cli_ctx *cli)
     return CS_OK;
 }
 
-static int parse_new_option(new_options *o, int opt, const cli_ctx *cli)
+static int parse_new_option(void *opts, int opt, const cli_ctx *cli)
 {
+    new_options *o = opts;
     cs_cert_request *r = &o->req;
     uint8_t code;
     switch (opt) {
@@ -162,24 +155,14 @@ static int parse_new_args(int argc, char **argv, const cli_ctx *cli, new_options
 {
     *o = (new_options){0};
     cs_cert_request_init(&o->req);
-    cli_unflatten_args(&argc, argv);
-    optind = 0; /* full reset: getopt may have run before */
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":c:o:u:l:s:C:b:E:y:d:f:Hh", new_long_options,
-                              NULL)) != -1) {
-        if (opt == 'H' || opt == 'h') {
-            usage_new(cli);
-            return -1;
-        }
-        if (opt == ':' || opt == '?')
-            return option_error(opt, argv, cli);
-        int rc = parse_new_option(o, opt, cli);
-        if (rc != CS_OK)
-            return rc;
-    }
-    for (int i = optind; i < argc; i++) {
-        int rc = set_file(o, argv[i], cli);
+    static const cli_options spec = {"c:o:u:l:s:C:b:E:y:d:f:", new_long_options,
+                                     parse_new_option, usage_new};
+    int first;
+    int rc = cli_parse_options(&spec, o, &argc, argv, &first, cli);
+    if (rc != CS_OK)
+        return rc;
+    for (int i = first; i < argc; i++) {
+        rc = set_file(o, argv[i], cli);
         if (rc != CS_OK)
             return rc;
     }
@@ -311,27 +294,28 @@ static const struct option hash_long_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+static int hash_option(void *opts, int opt, const cli_ctx *cli)
+{
+    cs_md *md = opts;
+    uint8_t code;
+    if (opt != 'd')
+        return cli_usage_error(cli, "invalid option");
+    if (!cs_digest_code_parse(optarg, &code) || code == CS_DIGEST_SHA256 ||
+        !cs_digest_code_to_md(code, md))
+        return cli_usage_error(cli, "invalid digest '%s': sha1 or sha512", optarg);
+    return CS_OK;
+}
+
 static int cert_hash(int argc, char **argv, const cli_ctx *cli)
 {
+    static const cli_options spec = {"d:", hash_long_options, hash_option, usage_hash};
     cs_md md = CS_MD_SHA1;
     const char *file = NULL;
-    uint8_t code;
-    cli_unflatten_args(&argc, argv);
-    optind = 0;
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":d:Hh", hash_long_options, NULL)) != -1) {
-        if (opt == 'H' || opt == 'h') {
-            usage_hash(cli);
-            return cli_finish(cli, CS_OK);
-        }
-        if (opt != 'd')
-            return option_error(opt, argv, cli);
-        if (!cs_digest_code_parse(optarg, &code) || code == CS_DIGEST_SHA256 ||
-            !cs_digest_code_to_md(code, &md))
-            return cli_usage_error(cli, "invalid digest '%s': sha1 or sha512", optarg);
-    }
-    for (int i = optind; i < argc; i++) {
+    int first;
+    int parsed = cli_parse_options(&spec, &md, &argc, argv, &first, cli);
+    if (parsed != CS_OK)
+        return cli_finish(cli, parsed == -1 ? CS_OK : parsed);
+    for (int i = first; i < argc; i++) {
         if (file != NULL)
             return cli_usage_error(cli, "one certificate at a time ('%s' and '%s')", file,
                                    argv[i]);
@@ -658,6 +642,15 @@ static int show_one(const char *path, time_t now, bool json, const cli_ctx *cli)
     return rc;
 }
 
+static int show_option(void *opts, int opt, const cli_ctx *cli)
+{
+    bool *json = opts;
+    if (opt != OPT_JSON)
+        return cli_usage_error(cli, "invalid option");
+    *json = true;
+    return CS_OK;
+}
+
 static int cert_show(int argc, char **argv, const cli_ctx *cli)
 {
     static const struct option long_options[] = {
@@ -665,25 +658,17 @@ static int cert_show(int argc, char **argv, const cli_ctx *cli)
         {"help", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
+    static const cli_options spec = {"", long_options, show_option, usage_show};
     bool json = false;
-    cli_unflatten_args(&argc, argv);
-    optind = 0;
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":Hh", long_options, NULL)) != -1) {
-        if (opt == 'H' || opt == 'h') {
-            usage_show(cli);
-            return cli_finish(cli, CS_OK);
-        }
-        if (opt != OPT_JSON)
-            return option_error(opt, argv, cli);
-        json = true;
-    }
-    if (optind >= argc)
+    int first;
+    int parsed = cli_parse_options(&spec, &json, &argc, argv, &first, cli);
+    if (parsed != CS_OK)
+        return cli_finish(cli, parsed == -1 ? CS_OK : parsed);
+    if (first >= argc)
         return cli_usage_error(cli, "no file given");
     int worst = CS_OK;
     time_t now = time(NULL);
-    for (int i = optind; i < argc; i++) {
+    for (int i = first; i < argc; i++) {
         int rc = show_one(argv[i], now, json, cli);
         if (rc > worst)
             worst = rc; /* an error (2) outranks an invalid certificate (1) */

@@ -106,8 +106,9 @@ static int set_mode(enc_options *o, enum mode mode, const cli_ctx *cli)
     return CS_OK;
 }
 
-static int parse_option(enc_options *o, int opt, const cli_ctx *cli)
+static int parse_option(void *opts, int opt, const cli_ctx *cli)
 {
+    enc_options *o = opts;
     switch (opt) {
     case 'b':
         return set_mode(o, MODE_BUILD, cli);
@@ -146,15 +147,13 @@ static int parse_option(enc_options *o, int opt, const cli_ctx *cli)
     }
 }
 
-/* The operands, without the blank ones a flattened "\ " leaves. */
-static int collect_files(enc_options *o, int argc, char **argv, const cli_ctx *cli)
+static int collect_files(enc_options *o, int argc, char **argv, int first, const cli_ctx *cli)
 {
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
     if (o->files == NULL)
         return cli_fail(cli, CS_ERROR, "out of memory");
-    for (int i = optind; i < argc; i++)
-        if (!cli_is_blank(argv[i]))
-            o->files[o->count++] = argv[i];
+    for (int i = first; i < argc; i++)
+        o->files[o->count++] = argv[i];
     return CS_OK;
 }
 
@@ -194,25 +193,12 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, enc_options *o)
     if (verb >= 0)
         o->mode = verb_modes[verb];
 
-    cli_unflatten_args(&argc, argv);
-
-    optind = 0; /* full reset: getopt may have run before */
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":bprHht:c:k:d:j:", long_options, NULL)) != -1) {
-        if (opt == 'H' || opt == 'h') {
-            usage(cli);
-            return -1;
-        }
-        if (opt == ':')
-            return cli_usage_error(cli, "option '%s' needs an argument", argv[optind - 1]);
-        if (opt == '?')
-            return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
-        int rc = parse_option(o, opt, cli);
-        if (rc != CS_OK)
-            return rc;
-    }
-    int rc = collect_files(o, argc, argv, cli);
+    static const cli_options spec = {"bprt:c:k:d:j:", long_options, parse_option, usage};
+    int first;
+    int rc = cli_parse_options(&spec, o, &argc, argv, &first, cli);
+    if (rc != CS_OK)
+        return rc;
+    rc = collect_files(o, argc, argv, first, cli);
     return rc != CS_OK ? rc : check_args(o, cli);
 }
 

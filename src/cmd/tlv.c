@@ -122,8 +122,9 @@ static int set_mode(tlv_options *o, enum mode mode, const cli_ctx *cli)
     return CS_OK;
 }
 
-static int parse_option(tlv_options *o, int opt, const cli_ctx *cli)
+static int parse_option(void *opts, int opt, const cli_ctx *cli)
 {
+    tlv_options *o = opts;
     uint16_t role;
     if (role_for_option(opt, &role)) {
         if (o->count == MAX_RECORDS)
@@ -168,28 +169,12 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, tlv_options *o)
     int verb = cli_take_verb(&argc, &argv, verbs);
     if (verb >= 0)
         o->mode = verb == 0 ? MODE_BUILD : MODE_PARSE;
-    cli_unflatten_args(&argc, argv); /* the guide's "\ --ccm" */
-
-    optind = 0; /* full reset: getopt may have run before */
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":bpHhs:c:t:C:A:a:T:v:d:F:", long_options, NULL)) !=
-           -1) {
-        if (opt == 'H' || opt == 'h') {
-            usage(cli);
-            return -1;
-        }
-        if (opt == ':')
-            return cli_usage_error(cli, "option '%s' needs an argument", argv[optind - 1]);
-        if (opt == '?')
-            return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
-        int rc = parse_option(o, opt, cli);
-        if (rc != CS_OK)
-            return rc;
-    }
-    for (int i = optind; i < argc; i++) {
-        if (cli_is_blank(argv[i]))
-            continue;
+    static const cli_options spec = {"bps:c:t:C:A:a:T:v:d:F:", long_options, parse_option, usage};
+    int first;
+    int rc = cli_parse_options(&spec, o, &argc, argv, &first, cli);
+    if (rc != CS_OK)
+        return rc;
+    for (int i = first; i < argc; i++) {
         if (o->file != NULL)
             return cli_usage_error(cli, "one .tlv file at a time ('%s' and '%s')", o->file,
                                    argv[i]);

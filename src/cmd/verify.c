@@ -120,8 +120,9 @@ static int parse_timeout(const char *text, unsigned *ms)
     return CS_OK;
 }
 
-static int parse_option(verify_options *o, int opt, const cli_ctx *cli)
+static int parse_option(void *opts, int opt, const cli_ctx *cli)
 {
+    verify_options *o = opts;
     switch (opt) {
     case 'i':
         o->itl = optarg;
@@ -211,23 +212,12 @@ static int check_args(const verify_options *o, const cli_ctx *cli)
 static int parse_args(int argc, char **argv, const cli_ctx *cli, verify_options *o)
 {
     *o = (verify_options){.service = CS_SERVICE_SIP};
-    optind = 0; /* full reset: getopt may have run before */
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":i:r:n:t:Hh", long_options, NULL)) != -1) {
-        if (opt == 'H' || opt == 'h') {
-            usage(cli);
-            return -1;
-        }
-        if (opt == ':')
-            return cli_usage_error(cli, "option '%s' needs an argument", argv[optind - 1]);
-        if (opt == '?')
-            return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
-        int rc = parse_option(o, opt, cli);
-        if (rc != CS_OK)
-            return rc;
-    }
-    int rc = take_verb(o, argv + optind, argc - optind, cli);
+    static const cli_options spec = {"i:r:n:t:", long_options, parse_option, usage};
+    int first;
+    int rc = cli_parse_options(&spec, o, &argc, argv, &first, cli);
+    if (rc != CS_OK)
+        return rc;
+    rc = take_verb(o, argv + first, argc - first, cli);
     if (rc == CS_OK)
         rc = check_args(o, cli);
     if (rc == CS_OK && !o->has_at)
