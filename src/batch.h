@@ -11,13 +11,18 @@
  * `jobs` jobs use the CPU at once. A job may then wait on the disk (fsync)
  * for longer than it computed, so the pool has more threads than that: a
  * job that says its computing is over (batch_cpu_done) leaves its CPU to
- * the next job while it waits. */
+ * the next job while it waits. Better still, a job can leave its output's
+ * commit to the pool (batch_commit) and not wait at all: a committer
+ * thread makes the outputs durable a group at a time (one syncfs instead of
+ * an fsync per file, which for small files costs the kernel a good part of
+ * an RSA signature) and reports each job once its output is in place. */
 #ifndef CISCOSEC_BATCH_H
 #define CISCOSEC_BATCH_H
 
 #include <stddef.h>
 
 #include "ciscosec/error.h"
+#include "ciscosec/fileio.h"
 #include "cli.h"
 
 /* One job: process files[index]. `worker` is the thread's state from
@@ -32,6 +37,10 @@ typedef struct batch_spec {
     const char *const *files;
     size_t count;
     unsigned jobs; /* jobs using the CPU at once; 0 = the online CPUs */
+    /* Threads per job: 0 for 8, which keeps the CPU busy while jobs wait on
+     * the disk (batch_cpu_done); 1 when jobs do not wait (batch_commit),
+     * so that no thread switch comes between one file and the next. */
+    unsigned threads_per_job;
     void *ctx;
     /* Optional per-thread state. */
     int (*worker_init)(void *ctx, void **worker, cs_error *err);
@@ -49,5 +58,17 @@ int batch_parse_jobs(const char *text, unsigned *jobs);
  * of its outputs): its CPU goes to the next job now. A no-op outside
  * batch_run's jobs, and when called again. */
 void batch_cpu_done(void);
+
+/* The last step of a job that writes one output: hands `out` (written, not
+ * committed) to the pool's committer and returns at once, and the job then
+ * returns CS_OK. The committer makes it durable with the outputs of other
+ * jobs (one syncfs per group, where cs_output_commit fsyncs each), renames
+ * it into place (replacing an existing file), fsyncs each directory once
+ * per group, and only then prints `line` for the job, or its error
+ * ("cannot write 'OUT': ...") instead. `out` belongs to the pool
+ * afterwards. Outside batch_run's jobs, in a batch of one file, or out of
+ * memory, it commits now, as cs_output_commit does, and returns its
+ * status. */
+int batch_commit(cs_output *out, const char *line, cs_error *err);
 
 #endif

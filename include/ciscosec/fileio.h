@@ -28,6 +28,13 @@ int cs_output_write(cs_output *out, const void *data, size_t len, cs_error *err)
  * exists), then fsync the directory. On failure the temporary file is
  * removed and path is as it was. */
 int cs_output_commit(cs_output *out, bool replace, cs_error *err);
+/* cs_output_commit for outputs whose data the caller made durable itself,
+ * for many files at once (one syncfs: batch_commit in src/batch.c): no
+ * fsync of the file here, and the directory is left to cs_sync_dir_of,
+ * which the caller runs once per directory after the renames. */
+int cs_output_commit_synced(cs_output *out, bool replace, cs_error *err);
+/* fsyncs the directory holding path, so that a rename in it lasts. */
+void cs_sync_dir_of(const char *path);
 /* Removes the temporary file; safe after a commit and to call twice. */
 void cs_output_abort(cs_output *out);
 

@@ -109,6 +109,13 @@ static const char *mode_name(enum mode mode, const cli_ctx *cli)
     return cli->legacy ? options[mode] : names[mode];
 }
 
+/* Help for --help: stripsgn, the one old name with its verb preset, has
+ * its own short usage. */
+static void help(const cli_ctx *cli)
+{
+    usage(cli, strcmp(cli->prog, "stripsgn") == 0);
+}
+
 static int set_mode(sgn_options *o, enum mode mode, const cli_ctx *cli)
 {
     if (o->mode != MODE_NONE && o->mode != mode)
@@ -118,8 +125,9 @@ static int set_mode(sgn_options *o, enum mode mode, const cli_ctx *cli)
     return CS_OK;
 }
 
-static int parse_option(sgn_options *o, int opt, const cli_ctx *cli)
+static int parse_option(void *opts, int opt, const cli_ctx *cli)
 {
+    sgn_options *o = opts;
     switch (opt) {
     case 'b':
         return set_mode(o, MODE_BUILD, cli);
@@ -153,12 +161,12 @@ static int parse_option(sgn_options *o, int opt, const cli_ctx *cli)
     }
 }
 
-static int collect_files(sgn_options *o, int argc, char **argv, const cli_ctx *cli)
+static int collect_files(sgn_options *o, int argc, char **argv, int first, const cli_ctx *cli)
 {
     o->files = calloc((size_t)argc + 1, sizeof *o->files);
     if (o->files == NULL)
         return cli_fail(cli, CS_ERROR, "out of memory");
-    for (int i = optind; i < argc; i++)
+    for (int i = first; i < argc; i++)
         o->files[o->count++] = argv[i];
     return CS_OK;
 }
@@ -192,25 +200,12 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, sgn_options *o)
         o->mode = verb_modes[verb];
     /* Only an old name comes with its verb: stripsgn is `sgn remove`. */
     o->stripsgn = cli->legacy && verb >= 0;
-    cli_unflatten_args(&argc, argv); /* the guides' "\ " */
-
-    optind = 0; /* full reset: getopt may have run before */
-    opterr = 0;
-    int opt;
-    while ((opt = getopt_long(argc, argv, ":bprHht:c:d:F:j:", long_options, NULL)) != -1) {
-        if (opt == 'H' || opt == 'h') {
-            usage(cli, o->stripsgn);
-            return -1;
-        }
-        if (opt == ':')
-            return cli_usage_error(cli, "option '%s' needs an argument", argv[optind - 1]);
-        if (opt == '?')
-            return cli_usage_error(cli, "unknown option '%s'", argv[optind - 1]);
-        int rc = parse_option(o, opt, cli);
-        if (rc != CS_OK)
-            return rc;
-    }
-    int rc = collect_files(o, argc, argv, cli);
+    static const cli_options spec = {"bprt:c:d:F:j:", long_options, parse_option, help};
+    int first;
+    int rc = cli_parse_options(&spec, o, &argc, argv, &first, cli);
+    if (rc != CS_OK)
+        return rc;
+    rc = collect_files(o, argc, argv, first, cli);
     return rc == CS_OK ? check_args(o, cli) : rc;
 }
 
@@ -260,12 +255,10 @@ static int build_one(void *ctx, void *worker, const char *file, char *line, size
     if (rc == CS_OK && (rc = cs_sgn_write(&out, file, &b->spec, worker, err)) != CS_OK)
         cs_output_abort(&out);
     if (rc == CS_OK) {
-        /* The commit waits on the disk: the next file can use the CPU. */
-        batch_cpu_done();
-        rc = cs_sgn_commit(&out, err);
-    }
-    if (rc == CS_OK)
+        /* The pool commits it while this thread signs the next file. */
         snprintf(line, line_size, "Built %s", out_path);
+        rc = batch_commit(&out, line, err);
+    }
     free(out_path);
     return rc;
 }
@@ -289,6 +282,7 @@ static int build_sgn(const sgn_options *o, const cli_ctx *cli)
         .files = o->files,
         .count = o->count,
         .jobs = o->jobs,
+        .threads_per_job = 1, /* the jobs never wait: batch_commit */
         .ctx = &ctx,
         .worker_init = clone_key,
         .worker_release = free_key,

@@ -136,7 +136,7 @@ int cs_output_write(cs_output *out, const void *data, size_t len, cs_error *err)
     return CS_OK;
 }
 
-static void sync_directory_of(const char *path)
+void cs_sync_dir_of(const char *path)
 {
     const char *base = cs_basename(path);
     char dir[PATH_MAX];
@@ -151,10 +151,11 @@ static void sync_directory_of(const char *path)
     }
 }
 
-int cs_output_commit(cs_output *out, bool replace, cs_error *err)
+/* `sync`: fsync the file before the rename and its directory after. */
+static int commit(cs_output *out, bool replace, bool sync, cs_error *err)
 {
     int rc = CS_OK;
-    if (fsync(out->fd) != 0)
+    if (sync && fsync(out->fd) != 0)
         rc = io_fail(err, "cannot write");
     if (close(out->fd) != 0 && rc == CS_OK)
         rc = io_fail(err, "cannot write");
@@ -172,10 +173,20 @@ int cs_output_commit(cs_output *out, bool replace, cs_error *err)
             out->tmp = NULL;
         }
     }
-    if (rc == CS_OK)
-        sync_directory_of(out->path);
+    if (rc == CS_OK && sync)
+        cs_sync_dir_of(out->path);
     cs_output_abort(out);
     return rc;
+}
+
+int cs_output_commit(cs_output *out, bool replace, cs_error *err)
+{
+    return commit(out, replace, true, err);
+}
+
+int cs_output_commit_synced(cs_output *out, bool replace, cs_error *err)
+{
+    return commit(out, replace, false, err);
 }
 
 void cs_output_abort(cs_output *out)

@@ -1,8 +1,8 @@
 # ciscosec sgn remove, sgnfile --remove and stripsgn: the vectors' bodies
 # back, firmware headers, names refused; malformed files refused with one
 # line and no output; a failed build leaves an existing .sgn as it was.
+source "$(dirname "$0")/lib/sgn.bash" # first: common.bash changes directory
 source "$(dirname "$0")/lib/common.bash"
-source "$(dirname "$0")/lib/sgn.bash"
 
 # --- remove and stripsgn ---------------------------------------------------
 mkdir strip

@@ -2,8 +2,8 @@
 # byte-identical builds, identical parse reports, signature checks, usage
 # errors and the help text. (sgn-remove.sh: remove, stripsgn, malformed
 # files.)
+source "$(dirname "$0")/lib/sgn.bash" # first: common.bash changes directory
 source "$(dirname "$0")/lib/common.bash"
-source "$(dirname "$0")/lib/sgn.bash"
 
 # check_build VECTOR INPUT CERT [OPTIONS...]: builds INPUT (made from the
 # vector's body) with ciscosec sgn and with sgnfile; both must equal VECTOR.
