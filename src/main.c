@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "ciscosec/crypto.h"
+#include "ciscosec/encconfig.h"
 #include "ciscosec/fileio.h"
 #include "ciscosec/srtpcheck.h"
 #include "cli.h"
@@ -85,6 +86,7 @@ static void version(void)
 {
     printf("ciscosec %s\n", CISCOSEC_VERSION);
     printf("built with %s\n", cs_crypto_version());
+    printf("XML with %s\n", cs_xml_version());
     printf("SRTP checks with %s\n", cs_srtp_version());
 }
 

@@ -41,6 +41,9 @@
  * so always 1 to 16 (a whole block when len is already a multiple). */
 size_t cs_enc_padding_count(size_t len);
 
+/* "libxml2 2.9.14": the XML library configurations are read with. */
+const char *cs_xml_version(void);
+
 /* CS_OK when the certificate can receive an encrypted configuration: an RSA
  * key of 1024 to 4096 bits. EC keys are refused with a message saying so. */
 int cs_enc_check_device_cert(const cs_cert *cert, cs_error *err);

@@ -11,6 +11,7 @@
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlversion.h>
 #include <libxml/xmlerror.h>
 
 #include "ciscosec/fileio.h"
@@ -210,6 +211,11 @@ int cs_enc_companion_body(const uint8_t *xml, size_t len, const cs_cert *device,
 size_t cs_enc_padding_count(size_t len)
 {
     return CS_AES_BLOCK_SIZE - len % CS_AES_BLOCK_SIZE;
+}
+
+const char *cs_xml_version(void)
+{
+    return "libxml2 " LIBXML_DOTTED_VERSION;
 }
 
 int cs_enc_check_device_cert(const cs_cert *cert, cs_error *err)

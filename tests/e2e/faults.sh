@@ -73,7 +73,15 @@ expect_status 2 tlv_build vanish.tlv --ccm vanished.pem
 expect_one_line_error "vanished.pem"
 expect_absent vanish.tlv
 
+# --- a private key that others can read draws a warning -------------------
+cp sast.pem open-sast.pem
+chmod 644 open-sast.pem
+expect_status 0 ciscosec tlv build warn.tlv --sast open-sast.pem --ccm asterisk.pem
+grep -q "warning: 'open-sast.pem': the private key can be read by everyone" "$WORK/err" &&
+    pass || fail "no warning for a world-readable key"
+
 # --- a full disk ------------------------------------------------------------
+# sgn builds are checked on a full disk in sgn-safety.sh.
 mkdir small
 if [[ $(id -u) == 0 ]] && mount -t tmpfs -o size=16k tmpfs small 2>/dev/null; then
     # Fill it so that a trust list (~5 KiB) cannot fit.
@@ -85,6 +93,33 @@ if [[ $(id -u) == 0 ]] && mount -t tmpfs -o size=16k tmpfs small 2>/dev/null; th
     expect_one_line_error "small/keep.tlv"
     after=$(sha256sum small/keep.tlv 2>/dev/null || echo none)
     [[ $before == "$after" ]] && pass || fail "small/keep.tlv changed on a full disk"
+    expect_no_temp_files small
+
+    umount small
+
+    # enc build with room for the input and one more block: the first
+    # output fits, the second does not. The configuration is kept and
+    # neither output appears.
+    mount -t tmpfs -o size=8k tmpfs small
+    cp "$V/device.pem" device.pem
+    chmod 600 device.pem
+    cp "$V/SEP58971ECC97C1.cnf.xml.orig" small/SEP58971ECC97C1.cnf.xml
+    if [[ -s small/SEP58971ECC97C1.cnf.xml ]]; then
+        expect_status 2 ciscosec enc build small/SEP58971ECC97C1.cnf.xml --tftp asterisk.pem \
+            --certificate device.pem
+        expect_one_line_error "SEP58971ECC97C1.cnf.xml"
+        expect_same_file small/SEP58971ECC97C1.cnf.xml "$V/SEP58971ECC97C1.cnf.xml.orig"
+        expect_absent small/SEP58971ECC97C1.cnf.xml.enc.sgn
+        expect_absent small/SEP58971ECC97C1.cnf.xml.sgn
+        expect_no_temp_files small
+    fi
+
+    # cert new: no key file, not even an empty one.
+    dd if=/dev/zero of=small/filler2 bs=1k count=16 status=none 2>/dev/null || true
+    expect_status 2 ciscosec cert new --common Full --organization O --unit U --curve secp256r1 \
+        small/full.pem
+    expect_one_line_error "small/full.pem"
+    expect_absent small/full.pem
     expect_no_temp_files small
     umount small
 else
