@@ -51,6 +51,10 @@ int cs_build_time(uint32_t *out, cs_error *err);
  * a key others can read is a key others may have copied. */
 mode_t cs_file_exposure(const char *path);
 
+/* A new string: path with suffix appended ("X" + ".sgn"); NULL when out of
+ * memory. The caller frees it. */
+char *cs_path_append(const char *path, const char *suffix);
+
 /* The part of path after the last '/'. */
 const char *cs_basename(const char *path);
 

@@ -147,14 +147,11 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
     }
 }
 
-static int collect_files(enc_options *o, int argc, char **argv, int first, const cli_ctx *cli)
+/* The operands: getopt has moved them to the end of argv. */
+static void collect_files(enc_options *o, int argc, char **argv, int first)
 {
-    o->files = calloc((size_t)argc + 1, sizeof *o->files);
-    if (o->files == NULL)
-        return cli_fail(cli, CS_ERROR, "out of memory");
-    for (int i = first; i < argc; i++)
-        o->files[o->count++] = argv[i];
-    return CS_OK;
+    o->files = (const char **)(argv + first);
+    o->count = (size_t)(argc - first);
 }
 
 static int check_args(const enc_options *o, const cli_ctx *cli)
@@ -198,8 +195,8 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, enc_options *o)
     int rc = cli_parse_options(&spec, o, &argc, argv, &first, cli);
     if (rc != CS_OK)
         return rc;
-    rc = collect_files(o, argc, argv, first, cli);
-    return rc != CS_OK ? rc : check_args(o, cli);
+    collect_files(o, argc, argv, first);
+    return check_args(o, cli);
 }
 
 /* --- parse ------------------------------------------------------------- */

@@ -161,14 +161,11 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
     }
 }
 
-static int collect_files(sgn_options *o, int argc, char **argv, int first, const cli_ctx *cli)
+/* The operands: getopt has moved them to the end of argv. */
+static void collect_files(sgn_options *o, int argc, char **argv, int first)
 {
-    o->files = calloc((size_t)argc + 1, sizeof *o->files);
-    if (o->files == NULL)
-        return cli_fail(cli, CS_ERROR, "out of memory");
-    for (int i = first; i < argc; i++)
-        o->files[o->count++] = argv[i];
-    return CS_OK;
+    o->files = (const char **)(argv + first);
+    o->count = (size_t)(argc - first);
 }
 
 static int check_args(const sgn_options *o, const cli_ctx *cli)
@@ -205,8 +202,8 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, sgn_options *o)
     int rc = cli_parse_options(&spec, o, &argc, argv, &first, cli);
     if (rc != CS_OK)
         return rc;
-    rc = collect_files(o, argc, argv, first, cli);
-    return rc == CS_OK ? check_args(o, cli) : rc;
+    collect_files(o, argc, argv, first);
+    return check_args(o, cli);
 }
 
 /* --- build ------------------------------------------------------------- */
@@ -232,22 +229,12 @@ static void free_key(void *worker)
     cs_key_free(worker);
 }
 
-static char *concat(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    char *s = malloc(la + lb + 1);
-    if (s != NULL) {
-        memcpy(s, a, la);
-        memcpy(s + la, b, lb + 1);
-    }
-    return s;
-}
 
 static int build_one(void *ctx, void *worker, const char *file, char *line, size_t line_size,
                      cs_error *err)
 {
     const build_ctx *b = ctx;
-    char *out_path = concat(file, ".sgn");
+    char *out_path = cs_path_append(file, ".sgn");
     if (out_path == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     cs_output out;

@@ -463,16 +463,6 @@ int cs_enc_parse(const uint8_t *data, size_t len, cs_header *hdr, cs_error *err)
 
 /* --- files ------------------------------------------------------------- */
 
-static char *concat(const char *a, const char *b)
-{
-    size_t na = strlen(a), nb = strlen(b);
-    char *s = malloc(na + nb + 1);
-    if (s != NULL) {
-        memcpy(s, a, na);
-        memcpy(s + na, b, nb + 1);
-    }
-    return s;
-}
 
 /* A temporary file beside path holding data, not yet synced or renamed. */
 static int stage_output(cs_output *out, const char *path, const cs_buf *data, cs_error *err)
@@ -491,8 +481,8 @@ static int pending_init(cs_enc_pending *p, const char *path, cs_error *err)
     p->encrypted.fd = -1;
     p->companion.fd = -1;
     p->input = strdup(path);
-    p->encrypted_path = concat(path, ENC_SUFFIX);
-    p->companion_path = concat(path, SGN_SUFFIX);
+    p->encrypted_path = cs_path_append(path, ENC_SUFFIX);
+    p->companion_path = cs_path_append(path, SGN_SUFFIX);
     if (p->input == NULL || p->encrypted_path == NULL || p->companion_path == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     return CS_OK;
@@ -589,7 +579,7 @@ static int decrypt_buffer(const cs_buf *file, const cs_key *device_key, const cs
 /* The .enc.sgn, then its companion, which may be missing. */
 static int remove_encrypted(const char *path, const char *out_path, cs_error *err)
 {
-    char *sgn_path = concat(out_path, SGN_SUFFIX);
+    char *sgn_path = cs_path_append(out_path, SGN_SUFFIX);
     int rc = CS_OK;
     if (sgn_path == NULL)
         rc = cs_fail(err, CS_ERROR, "out of memory");

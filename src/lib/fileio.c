@@ -250,6 +250,17 @@ mode_t cs_file_exposure(const char *path)
     return st.st_mode & (S_IRGRP | S_IROTH);
 }
 
+char *cs_path_append(const char *path, const char *suffix)
+{
+    size_t n = strlen(path), k = strlen(suffix);
+    char *s = malloc(n + k + 1);
+    if (s != NULL) {
+        memcpy(s, path, n);
+        memcpy(s + n, suffix, k + 1);
+    }
+    return s;
+}
+
 const char *cs_basename(const char *path)
 {
     const char *slash = strrchr(path, '/');
