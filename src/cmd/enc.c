@@ -441,6 +441,5 @@ int cmd_enc(int argc, char **argv, const cli_ctx *cli)
     } else if (rc == -1) {
         rc = cli_finish(cli, CS_OK);
     }
-    free(o.files);
     return rc;
 }

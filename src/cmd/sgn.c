@@ -381,6 +381,5 @@ int cmd_sgn(int argc, char **argv, const cli_ctx *cli)
     } else if (rc == -1) {
         rc = cli_finish(cli, CS_OK);
     }
-    free(o.files);
     return rc;
 }
