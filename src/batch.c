@@ -270,8 +270,7 @@ int batch_commit(cs_output *out, const char *line, cs_error *err)
     }
     /* The committer owns the output from here. */
     it->out = *out;
-    out->fd = -1;
-    out->path = out->tmp = NULL;
+    *out = (cs_output){.fd = -1}; /* moved: nothing left here to abort */
     it->index = current_index;
     pthread_mutex_lock(&b->commit_lock);
     while (b->queued_count >= MAX_QUEUED)
@@ -399,8 +398,11 @@ static void record(batch_state *b, size_t i, int status, const char *text)
 
 /* --- workers ------------------------------------------------------------ */
 
+/* No new job once a stop signal has come (see cli_catch_stop_signals). */
 static bool take_next(batch_state *b, size_t *i)
 {
+    if (cs_stop_requested())
+        return false;
     pthread_mutex_lock(&b->lock);
     *i = b->next;
     if (b->next < b->spec->count)

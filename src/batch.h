@@ -30,8 +30,8 @@
  * operations on one key). On success, writes the line to print into
  * `line` (e.g. "Built X.sgn"); on failure returns CS_ERROR or CS_INVALID
  * with err set. */
-typedef int (*batch_job_fn)(void *ctx, void *worker, const char *file, char *line,
-                            size_t line_size, cs_error *err);
+typedef int (*batch_job_fn)(void *ctx, void *worker, const char *file, char *line, size_t line_size,
+                            cs_error *err);
 
 typedef struct batch_spec {
     const char *const *files;

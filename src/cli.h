@@ -39,6 +39,16 @@ int cli_usage_error(const cli_ctx *cli, const char *fmt, ...) CS_PRINTF(2, 3);
  * exit status 2 instead of a silent success. */
 int cli_finish(const cli_ctx *cli, int status);
 
+/* Stop signals (SIGINT, SIGTERM, SIGHUP). Once one arrives, outputs fail
+ * with "interrupted" and are abandoned through their usual failure paths,
+ * which remove the temporary files; then cli_end_by_stop_signal ends the
+ * process by that signal, as a shell expects of a command it interrupted.
+ * With no temporary file on disk, the signal ends the process at once. A
+ * signal ignored when the program started (nohup) stays ignored. */
+void cli_catch_stop_signals(void);
+/* Ends the process by the stop signal that arrived, if one did. */
+void cli_end_by_stop_signal(void);
+
 /* A command's options for cli_parse_options. */
 typedef struct cli_options {
     const char *shortopts; /* getopt's letters; -h and -H (help) are added */

@@ -10,17 +10,19 @@ json_t *json_report_new(const char *command, const char *path)
     json_object_set_new(report, "schema_version", json_integer(JSON_SCHEMA_VERSION));
     json_object_set_new(report, "command", json_string(command));
     if (path != NULL)
-        json_object_set_new(report, "file", json_text((cs_bytes){(const uint8_t *)path,
-                                                                 strlen(path)}));
+        json_object_set_new(report, "file",
+                            json_text((cs_bytes){(const uint8_t *)path, strlen(path)}));
     return report;
 }
 
 /* Length of a valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
 static size_t utf8_sequence(const uint8_t *p, size_t n)
 {
-    size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xE0) == 0xC0 ? 2 : (p[0] & 0xF0) == 0xE0 ? 3
-               : (p[0] & 0xF8) == 0xF0                   ? 4
-                                                         : 0;
+    size_t len = p[0] < 0x80             ? 1
+                 : (p[0] & 0xE0) == 0xC0 ? 2
+                 : (p[0] & 0xF0) == 0xE0 ? 3
+                 : (p[0] & 0xF8) == 0xF0 ? 4
+                                         : 0;
     if (len == 0 || len > n || (len == 2 && p[0] < 0xC2))
         return 0;
     for (size_t i = 1; i < len; i++)

@@ -39,6 +39,8 @@ typedef struct alias {
     const char *verb;
 } alias;
 
+/* A row a line, as a table reads. */
+/* clang-format off */
 static const alias aliases[] = {
     {"certhash", "cert", "hash"},
     {"enccnf", "enc", NULL},
@@ -47,6 +49,7 @@ static const alias aliases[] = {
     {"stripsgn", "sgn", "remove"},
     {"tlvfile", "tlv", NULL},
 };
+/* clang-format on */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -119,7 +122,7 @@ static int run_command(const command *cmd, int argc, char **argv)
     return cmd->run(argc, argv, &c);
 }
 
-int main(int argc, char **argv)
+static int dispatch(int argc, char **argv)
 {
     const char *self = argc > 0 ? cs_basename(argv[0]) : "ciscosec";
     const alias *a = find_alias(self);
@@ -154,4 +157,12 @@ int main(int argc, char **argv)
     fprintf(stderr, "ciscosec: unknown command '%s'\n\n", name);
     usage(stderr);
     return CS_ERROR;
+}
+
+int main(int argc, char **argv)
+{
+    cli_catch_stop_signals();
+    int status = dispatch(argc, argv);
+    cli_end_by_stop_signal();
+    return status;
 }

@@ -25,7 +25,10 @@ typedef struct cs_bytes {
     size_t len;
 } cs_bytes;
 
-#define CS_BUF_INIT {NULL, 0, 0, false, false}
+#define CS_BUF_INIT                                                                                \
+    {                                                                                              \
+        NULL, 0, 0, false, false                                                                   \
+    }
 
 void cs_buf_init(cs_buf *buf);
 /* Frees the memory (wiping it first when the buffer is secret). */

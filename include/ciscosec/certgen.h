@@ -30,11 +30,11 @@
 
 /* The EC curves phones accept. */
 typedef enum cs_curve {
-    CS_CURVE_NONE,  /* not an EC key */
-    CS_CURVE_P256,  /* secp256r1, also called prime256v1 */
-    CS_CURVE_P384,  /* secp384r1 */
-    CS_CURVE_P521,  /* secp521r1 */
-    CS_CURVE_OTHER  /* an EC key on a curve phones do not take */
+    CS_CURVE_NONE, /* not an EC key */
+    CS_CURVE_P256, /* secp256r1, also called prime256v1 */
+    CS_CURVE_P384, /* secp384r1 */
+    CS_CURVE_P521, /* secp521r1 */
+    CS_CURVE_OTHER /* an EC key on a curve phones do not take */
 } cs_curve;
 
 /* Parses "secp256r1", "prime256v1", "secp384r1" or "secp521r1" (any case). */

@@ -16,19 +16,9 @@
 #define CS_MAX_DIGEST_SIZE 64
 #define CS_MAX_SIGNATURE_SIZE 1024 /* RSA 8192: more than any phone takes */
 
-typedef enum cs_md {
-    CS_MD_MD5,
-    CS_MD_SHA1,
-    CS_MD_SHA256,
-    CS_MD_SHA384,
-    CS_MD_SHA512
-} cs_md;
+typedef enum cs_md { CS_MD_MD5, CS_MD_SHA1, CS_MD_SHA256, CS_MD_SHA384, CS_MD_SHA512 } cs_md;
 
-typedef enum cs_key_type {
-    CS_KEY_OTHER,
-    CS_KEY_RSA,
-    CS_KEY_EC
-} cs_key_type;
+typedef enum cs_key_type { CS_KEY_OTHER, CS_KEY_RSA, CS_KEY_EC } cs_key_type;
 
 typedef struct cs_cert cs_cert;
 typedef struct cs_key cs_key;

@@ -18,6 +18,7 @@ typedef struct cs_output {
     char *path; /* the final name */
     char *tmp;  /* the temporary file beside it */
     int fd;
+    bool tmp_exists; /* tmp is on disk (counted by cs_temp_files) */
 } cs_output;
 
 /* Creates a temporary file beside path, with the given mode (0600 for
@@ -37,6 +38,16 @@ int cs_output_commit_synced(cs_output *out, bool replace, cs_error *err);
 void cs_sync_dir_of(const char *path);
 /* Removes the temporary file; safe after a commit and to call twice. */
 void cs_output_abort(cs_output *out);
+
+/* Stopping on a signal without leaving temporary files behind. The front
+ * end's handler for SIGINT, SIGTERM and SIGHUP calls cs_stop_request; from
+ * then on opening, writing and committing outputs fail with "interrupted",
+ * and the usual failure paths remove the temporary files. cs_temp_files
+ * counts the temporary files on disk: when there are none, the handler may
+ * let the signal end the process at once. All three are async-signal-safe. */
+void cs_stop_request(int signo);
+int cs_stop_requested(void); /* the signal's number, or 0 */
+unsigned cs_temp_files(void);
 
 /* Writes a whole buffer to path through cs_output. */
 int cs_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,

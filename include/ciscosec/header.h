@@ -48,11 +48,7 @@ enum cs_header_tag {
 };
 
 /* Digest algorithm codes as stored in tags 8 and 26. */
-enum cs_digest_code {
-    CS_DIGEST_SHA1 = 1,
-    CS_DIGEST_SHA256 = 2,
-    CS_DIGEST_SHA512 = 3
-};
+enum cs_digest_code { CS_DIGEST_SHA1 = 1, CS_DIGEST_SHA256 = 2, CS_DIGEST_SHA512 = 3 };
 
 /* The smallest header: version and header-length elements. */
 #define CS_HEADER_MIN_SIZE 10

@@ -14,11 +14,7 @@ void cs_dn_key(const uint8_t *oid, size_t oid_len, char *out, size_t out_size);
 
 /* ASN.1 string tags the value may come in; BMPString and UniversalString
  * are converted to UTF-8, everything else is taken as it is. */
-enum {
-    CS_ASN1_UTF8_STRING = 0x0C,
-    CS_ASN1_UNIVERSAL_STRING = 0x1C,
-    CS_ASN1_BMP_STRING = 0x1E
-};
+enum { CS_ASN1_UTF8_STRING = 0x0C, CS_ASN1_UNIVERSAL_STRING = 0x1C, CS_ASN1_BMP_STRING = 0x1E };
 
 /* Appends ",KEY=value" (no comma for the first attribute, when buf is
  * empty) with the value escaped as §5 says. */

@@ -84,8 +84,7 @@ void cs_trustlist_release(cs_trustlist *tl);
 /* The first record with `role` that names the signer of hdr (any signed
  * file's header): the header's serial number and, where both are present,
  * its issuer. NULL if none. */
-const cs_tl_record *cs_trustlist_find(const cs_trustlist *tl, const cs_header *hdr,
-                                      uint16_t role);
+const cs_tl_record *cs_trustlist_find(const cs_trustlist *tl, const cs_header *hdr, uint16_t role);
 
 /* The SAST record that signed the list: role SAST, the header's serial
  * number and, where both are present, its issuer. NULL if none. */
@@ -93,8 +92,7 @@ const cs_tl_record *cs_trustlist_signer(const cs_trustlist *tl);
 
 /* Checks the list's signature with its signer record's certificate.
  * CS_OK valid; CS_INVALID bad signature or no usable signer record. */
-int cs_trustlist_verify(const cs_trustlist *tl, const uint8_t *data, size_t len,
-                        cs_error *err);
+int cs_trustlist_verify(const cs_trustlist *tl, const uint8_t *data, size_t len, cs_error *err);
 
 /* One record to write: a certificate in a role. */
 typedef struct cs_tl_entry {
@@ -105,7 +103,7 @@ typedef struct cs_tl_entry {
 typedef struct cs_tl_spec {
     const cs_tl_entry *entries; /* in the order they are written */
     size_t count;
-    cs_signer *signer; /* the first SAST entry's certificate, with its key */
+    cs_signer *signer;         /* the first SAST entry's certificate, with its key */
     uint8_t signer_version[2]; /* 1.0, or 1.1 for HTTPS provisioning */
     uint8_t digest_code;
     const char *filename;

@@ -34,8 +34,8 @@ static bool parse_unsigned(const char *text, unsigned *out)
 
 static void usage_new(const cli_ctx *cli)
 {
-    printf("Usage: %s%s --common CN --organization O --unit OU [OPTIONS] [FILE]\n",
-           cli->prog, cli->legacy ? "" : " new");
+    printf("Usage: %s%s --common CN --organization O --unit OU [OPTIONS] [FILE]\n", cli->prog,
+           cli->legacy ? "" : " new");
     printf("Make a private key and a self-signed certificate for a phone's trust list,\n"
            "and write both (key first, PEM) to FILE, created with mode 0600. FILE\n"
            "defaults to the common name with every character other than A-Z, a-z,\n"
@@ -70,6 +70,7 @@ typedef struct new_options {
     bool bits_given;
 } new_options;
 
+/* clang-format off */
 static const struct option new_long_options[] = {
     {"common", required_argument, NULL, 'c'},
     {"organization", required_argument, NULL, 'o'},
@@ -88,6 +89,7 @@ static const struct option new_long_options[] = {
     {"help", no_argument, NULL, 'H'},
     {NULL, 0, NULL, 0},
 };
+/* clang-format on */
 
 static int set_file(new_options *o, const char *file, const cli_ctx *cli)
 {
@@ -128,8 +130,10 @@ static int parse_new_option(void *opts, int opt, const cli_ctx *cli)
         return CS_OK;
     case 'E':
         if (!cs_curve_parse(optarg, &r->curve))
-            return cli_usage_error(cli, "invalid curve '%s': secp256r1 (prime256v1), "
-                                        "secp384r1 or secp521r1", optarg);
+            return cli_usage_error(cli,
+                                   "invalid curve '%s': secp256r1 (prime256v1), "
+                                   "secp384r1 or secp521r1",
+                                   optarg);
         r->key_type = CS_KEY_EC;
         return CS_OK;
     case 'y':
@@ -155,8 +159,8 @@ static int parse_new_args(int argc, char **argv, const cli_ctx *cli, new_options
 {
     *o = (new_options){0};
     cs_cert_request_init(&o->req);
-    static const cli_options spec = {"c:o:u:l:s:C:b:E:y:d:f:", new_long_options,
-                                     parse_new_option, usage_new};
+    static const cli_options spec = {"c:o:u:l:s:C:b:E:y:d:f:", new_long_options, parse_new_option,
+                                     usage_new};
     int first;
     int rc = cli_parse_options(&spec, o, &argc, argv, &first, cli);
     if (rc != CS_OK)
@@ -181,8 +185,8 @@ static char *default_file_name(const char *common_name)
         return NULL;
     for (size_t i = 0; i < len; i++) {
         char c = common_name[i];
-        bool keep = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                    c == '-';
+        bool keep =
+            (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
         name[i] = keep ? c : '_';
     }
     memcpy(name + len, ".pem", sizeof ".pem");
@@ -288,11 +292,13 @@ static void usage_hash(const cli_ctx *cli)
            "Exit status: 0 printed, 2 usage, I/O or format error.\n");
 }
 
+/* clang-format off */
 static const struct option hash_long_options[] = {
     {"digest", required_argument, NULL, 'd'},
     {"help", no_argument, NULL, 'H'},
     {NULL, 0, NULL, 0},
 };
+/* clang-format on */
 
 static int hash_option(void *opts, int opt, const cli_ctx *cli)
 {
@@ -317,8 +323,7 @@ static int cert_hash(int argc, char **argv, const cli_ctx *cli)
         return cli_finish(cli, parsed == -1 ? CS_OK : parsed);
     for (int i = first; i < argc; i++) {
         if (file != NULL)
-            return cli_usage_error(cli, "one certificate at a time ('%s' and '%s')", file,
-                                   argv[i]);
+            return cli_usage_error(cli, "one certificate at a time ('%s' and '%s')", file, argv[i]);
         file = argv[i];
     }
     if (file == NULL)
@@ -365,8 +370,8 @@ typedef enum validity { VALID, EXPIRED, NOT_YET_VALID } validity;
 typedef struct phone_use {
     const char *const *roles; /* trust-list roles it can hold */
     size_t n_roles;
-    const char *roles_text;   /* the same for people, or why there are none */
-    bool can_sign;            /* trust lists as SAST, files as TFTP */
+    const char *roles_text; /* the same for people, or why there are none */
+    bool can_sign;          /* trust lists as SAST, files as TFTP */
     const char *sign_text;
 } phone_use;
 
@@ -404,11 +409,11 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
         use.n_roles = sizeof rsa_roles / sizeof rsa_roles[0];
         use.roles_text = "SAST, CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS";
         use.can_sign = rsa_can_sign_files(bits) && key == KEY_MATCHES;
-        use.sign_text = !rsa_can_sign_files(bits)
-                            ? "no: phones take signatures of 512, 1024 or 2048 bits"
-                        : key == KEY_MATCHES  ? "yes: trust lists as SAST, configuration files as TFTP"
-                        : key == KEY_MISMATCH ? "no: the private key does not match"
-                                              : "no: the file holds no private key";
+        use.sign_text =
+            !rsa_can_sign_files(bits) ? "no: phones take signatures of 512, 1024 or 2048 bits"
+            : key == KEY_MATCHES      ? "yes: trust lists as SAST, configuration files as TFTP"
+            : key == KEY_MISMATCH     ? "no: the private key does not match"
+                                      : "no: the file holds no private key";
         break;
     case CS_KEY_EC:
         if (cs_cert_curve(cert) == CS_CURVE_OTHER) {
@@ -579,8 +584,8 @@ static void json_fingerprint(json_t *o, const char *field, const cs_cert *cert, 
 /* The text report's fields in snake_case (docs/json.md). */
 static int print_json(const cert_facts *f, const cli_ctx *cli)
 {
-    static const char *const validity_names[] = {[VALID] = "valid", [EXPIRED] = "expired",
-                                                  [NOT_YET_VALID] = "not yet valid"};
+    static const char *const validity_names[] = {
+        [VALID] = "valid", [EXPIRED] = "expired", [NOT_YET_VALID] = "not yet valid"};
     const cs_cert *cert = f->cert;
     char from[32], to[32];
     rfc3339(f->not_before, from);
@@ -595,9 +600,10 @@ static int print_json(const cert_facts *f, const cli_ctx *cli)
     json_object_set_new(o, "not_before", json_string(from));
     json_object_set_new(o, "not_after", json_string(to));
     json_object_set_new(o, "validity", json_string(validity_names[f->validity]));
-    json_object_set_new(o, f->validity == VALID     ? "days_left"
-                           : f->validity == EXPIRED ? "days_since_expiry"
-                                                    : "days_until_valid",
+    json_object_set_new(o,
+                        f->validity == VALID     ? "days_left"
+                        : f->validity == EXPIRED ? "days_since_expiry"
+                                                 : "days_until_valid",
                         json_integer(f->days));
     json_object_set_new(o, "key_algorithm", json_string(key_algorithm(cert)));
     json_object_set_new(o, "key_bits", json_integer((json_int_t)cs_cert_key_bits(cert)));
@@ -634,8 +640,8 @@ static int show_one(const char *path, time_t now, bool json, const cli_ctx *cli)
         rc = cli_fail(cli, CS_INVALID, "'%s': the certificate %s", path,
                       f.validity == EXPIRED ? "has expired" : "is not valid yet");
     if (rc != CS_ERROR && f.key == KEY_MISMATCH)
-        rc = cli_fail(cli, CS_INVALID, "'%s': the private key does not match the certificate",
-                      path);
+        rc =
+            cli_fail(cli, CS_INVALID, "'%s': the private key does not match the certificate", path);
     if (f.key != KEY_NONE)
         cli_warn_exposed_key(cli, path);
     cs_cert_free(f.cert);
@@ -653,11 +659,13 @@ static int show_option(void *opts, int opt, const cli_ctx *cli)
 
 static int cert_show(int argc, char **argv, const cli_ctx *cli)
 {
+    /* clang-format off */
     static const struct option long_options[] = {
         {"json", no_argument, NULL, OPT_JSON},
         {"help", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
+    /* clang-format on */
     static const cli_options spec = {"", long_options, show_option, usage_show};
     bool json = false;
     int first;

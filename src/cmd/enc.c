@@ -80,6 +80,7 @@ typedef struct enc_options {
     unsigned jobs;
 } enc_options;
 
+/* clang-format off */
 static const struct option long_options[] = {
     {"build", no_argument, NULL, 'b'},
     {"parse", no_argument, NULL, 'p'},
@@ -95,6 +96,7 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
+/* clang-format on */
 
 static int set_mode(enc_options *o, enum mode mode, const cli_ctx *cli)
 {

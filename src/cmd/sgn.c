@@ -87,6 +87,7 @@ typedef struct sgn_options {
     bool json;
 } sgn_options;
 
+/* clang-format off */
 static const struct option long_options[] = {
     {"build", no_argument, NULL, 'b'},
     {"parse", no_argument, NULL, 'p'},
@@ -101,6 +102,7 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
+/* clang-format on */
 
 static const char *mode_name(enum mode mode, const cli_ctx *cli)
 {
@@ -228,7 +230,6 @@ static void free_key(void *worker)
 {
     cs_key_free(worker);
 }
-
 
 static int build_one(void *ctx, void *worker, const char *file, char *line, size_t line_size,
                      cs_error *err)

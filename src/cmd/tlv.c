@@ -76,6 +76,7 @@ typedef struct tlv_options {
     bool json;
 } tlv_options;
 
+/* clang-format off */
 static const struct option long_options[] = {
     {"build", no_argument, NULL, 'b'},
     {"parse", no_argument, NULL, 'p'},
@@ -94,6 +95,7 @@ static const struct option long_options[] = {
     {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
+/* clang-format on */
 
 static bool role_for_option(int opt, uint16_t *role)
 {
@@ -101,8 +103,8 @@ static bool role_for_option(int opt, uint16_t *role)
         int opt;
         uint16_t role;
     } map[] = {
-        {'s', CS_ROLE_SAST},     {'c', CS_ROLE_CCM},        {'t', CS_ROLE_TFTP},
-        {'C', CS_ROLE_CCM_TFTP}, {'A', CS_ROLE_CAPF},       {'a', CS_ROLE_APP_SERVER},
+        {'s', CS_ROLE_SAST},     {'c', CS_ROLE_CCM},  {'t', CS_ROLE_TFTP},
+        {'C', CS_ROLE_CCM_TFTP}, {'A', CS_ROLE_CAPF}, {'a', CS_ROLE_APP_SERVER},
         {'T', CS_ROLE_TVS},
     };
     for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
@@ -143,8 +145,7 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
         o->signer_version[1] = (uint8_t)(optarg[2] - '0');
         return CS_OK;
     case 'd':
-        if (!cs_digest_code_parse(optarg, &o->digest_code) ||
-            o->digest_code == CS_DIGEST_SHA256)
+        if (!cs_digest_code_parse(optarg, &o->digest_code) || o->digest_code == CS_DIGEST_SHA256)
             return cli_usage_error(cli, "invalid digest '%s': sha1 or sha512", optarg);
         return CS_OK;
     case 'F':
@@ -182,7 +183,8 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, tlv_options *o)
     }
     if (o->mode == MODE_NONE)
         return cli_usage_error(cli, "either %s or %s is required",
-                               cli->legacy ? "--build" : "build", cli->legacy ? "--parse" : "parse");
+                               cli->legacy ? "--build" : "build",
+                               cli->legacy ? "--parse" : "parse");
     if (o->file == NULL)
         return cli_usage_error(cli, "no .tlv file given");
     return CS_OK;
@@ -210,8 +212,8 @@ static record_facts record_facts_of(const cs_tl_record *rec)
         f.key_algorithm = type == CS_KEY_RSA ? "RSA" : type == CS_KEY_EC ? "EC" : "other";
         cs_cert_free(cert);
     }
-    f.has_hash = cs_digest(CS_MD_SHA1, rec->certificate.data, rec->certificate.len, f.hash,
-                           &err) == CS_OK;
+    f.has_hash =
+        cs_digest(CS_MD_SHA1, rec->certificate.data, rec->certificate.len, f.hash, &err) == CS_OK;
     return f;
 }
 
@@ -403,8 +405,9 @@ static int check_args_for_build(const tlv_options *o, const cli_ctx *cli)
     for (size_t i = 0; i < o->count; i++)
         sast += o->records[i].role == CS_ROLE_SAST;
     if (sast > CS_MAX_SAST_RECORDS)
-        return cli_fail(cli, CS_ERROR, "'%s': %zu SAST certificates given: phones accept at most %d",
-                        o->file, sast, CS_MAX_SAST_RECORDS);
+        return cli_fail(cli, CS_ERROR,
+                        "'%s': %zu SAST certificates given: phones accept at most %d", o->file,
+                        sast, CS_MAX_SAST_RECORDS);
     return CS_OK;
 }
 
@@ -461,8 +464,8 @@ static int build_tlv(const tlv_options *o, const cli_ctx *cli)
         rc = cli_fail(cli, CS_ERROR, "%s", err.message);
     if (rc == CS_OK) {
         for (size_t i = 0; i < o->count; i++)
-            entries[i] = (cs_tl_entry){o->records[i].role,
-                                       certs[i] != NULL ? certs[i] : signer.cert};
+            entries[i] =
+                (cs_tl_entry){o->records[i].role, certs[i] != NULL ? certs[i] : signer.cert};
         warn_large_keys(o, entries, cli);
         cs_tl_spec spec = {
             .entries = entries,

@@ -99,6 +99,7 @@ typedef struct verify_options {
     bool json;
 } verify_options;
 
+/* clang-format off */
 static const struct option long_options[] = {
     {"itl", required_argument, NULL, 'i'},
     {"at", required_argument, NULL, OPT_AT},
@@ -109,6 +110,7 @@ static const struct option long_options[] = {
     {"help", no_argument, NULL, 'H'},
     {NULL, 0, NULL, 0},
 };
+/* clang-format on */
 
 static int parse_timeout(const char *text, unsigned *ms)
 {

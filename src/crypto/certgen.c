@@ -170,9 +170,12 @@ static int check_names(const cs_cert_request *req, cs_error *err)
         const char *value;
         bool required;
     } names[] = {
-        {"common name", req->common_name, true}, {"organization", req->organization, true},
-        {"unit", req->unit, true},               {"locality", req->locality, false},
-        {"state", req->state, false},            {"country", req->country, false},
+        {"common name", req->common_name, true},
+        {"organization", req->organization, true},
+        {"unit", req->unit, true},
+        {"locality", req->locality, false},
+        {"state", req->state, false},
+        {"country", req->country, false},
     };
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         if (!present(names[i].value)) {
@@ -316,8 +319,7 @@ static int generate_key(const cs_cert_request *req, mbedtls_pk_context *pk, cs_e
     } else {
         rc = mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
         if (rc == 0)
-            rc = mbedtls_ecp_gen_key(curve_group(req->curve), mbedtls_pk_ec(*pk), crypto_rng,
-                                     NULL);
+            rc = mbedtls_ecp_gen_key(curve_group(req->curve), mbedtls_pk_ec(*pk), crypto_rng, NULL);
     }
     if (rc != 0)
         return crypto_fail(err, CS_ERROR, rc, "cannot generate the key");
@@ -438,10 +440,9 @@ static int add_names(mbedtls_asn1_named_data **list, const cs_cert_request *req)
     for (size_t i = 0; i < sizeof attrs / sizeof attrs[0]; i++) {
         if (!present(attrs[i].value))
             continue;
-        mbedtls_asn1_named_data *cur =
-            mbedtls_asn1_store_named_data(list, attrs[i].oid, attrs[i].oid_len,
-                                          (const unsigned char *)attrs[i].value,
-                                          strlen(attrs[i].value));
+        mbedtls_asn1_named_data *cur = mbedtls_asn1_store_named_data(
+            list, attrs[i].oid, attrs[i].oid_len, (const unsigned char *)attrs[i].value,
+            strlen(attrs[i].value));
         if (cur == NULL)
             return MBEDTLS_ERR_X509_ALLOC_FAILED;
         cur->val.tag = attrs[i].tag;
@@ -591,9 +592,8 @@ static int skip_element(unsigned char **p, const unsigned char *end, int tag)
  * buf) together again without them, signed anew; scratch holds the new
  * TBSCertificate meanwhile. */
 static int drop_ecdsa_null_parameters(unsigned char *buf, size_t size, unsigned char **der,
-                                      size_t *der_len, unsigned char *scratch,
-                                      size_t scratch_size, mbedtls_pk_context *pk,
-                                      mbedtls_md_type_t md)
+                                      size_t *der_len, unsigned char *scratch, size_t scratch_size,
+                                      mbedtls_pk_context *pk, mbedtls_md_type_t md)
 {
     unsigned char *p = *der, *end = *der + *der_len;
     size_t len = 0;
@@ -625,8 +625,8 @@ static int drop_ecdsa_null_parameters(unsigned char *buf, size_t size, unsigned 
 
     der_writer tbs;
     der_writer_init(&tbs, scratch, scratch_size);
-    der_add(&tbs, mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, alg_end,
-                                                (size_t)(tbs_end - alg_end)));
+    der_add(&tbs,
+            mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, alg_end, (size_t)(tbs_end - alg_end)));
     der_add(&tbs, mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, fixed, fixed_len));
     der_add(&tbs, mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, body, (size_t)(alg - body)));
     der_wrap(&tbs, 0, SEQUENCE_TAG);
@@ -682,9 +682,9 @@ static int append_certificate_pem(mbedtls_x509write_cert *crt, mbedtls_pk_contex
 #endif
     size_t olen = 0;
     if (rc == 0)
-        rc = mbedtls_pem_write_buffer("-----BEGIN CERTIFICATE-----\n",
-                                      "-----END CERTIFICATE-----\n", cert, len, text,
-                                      sizeof text, &olen);
+        rc =
+            mbedtls_pem_write_buffer("-----BEGIN CERTIFICATE-----\n", "-----END CERTIFICATE-----\n",
+                                     cert, len, text, sizeof text, &olen);
     if (rc != 0)
         return crypto_fail(err, CS_ERROR, rc, "cannot sign the certificate");
     cs_buf_append(pem, text, strlen((const char *)text));
@@ -785,8 +785,7 @@ cs_curve cs_cert_curve(const cs_cert *cert)
 
 bool cs_cert_signature_md(const cs_cert *cert, cs_md *md)
 {
-    static const cs_md all[] = {CS_MD_MD5, CS_MD_SHA1, CS_MD_SHA256, CS_MD_SHA384,
-                                CS_MD_SHA512};
+    static const cs_md all[] = {CS_MD_MD5, CS_MD_SHA1, CS_MD_SHA256, CS_MD_SHA384, CS_MD_SHA512};
     for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
         if (crypto_md_type(all[i]) == cert->crt.MBEDTLS_PRIVATE(sig_md)) {
             *md = all[i];

@@ -243,7 +243,7 @@ int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err)
     if (rc < 0 || cert->crt.raw.p == NULL) {
         cs_cert_free(cert);
         return crypto_fail(err, CS_ERROR, rc < 0 ? rc : MBEDTLS_ERR_X509_INVALID_FORMAT,
-                         "invalid certificate");
+                           "invalid certificate");
     }
     *out = cert;
     return CS_OK;

@@ -463,7 +463,6 @@ int cs_enc_parse(const uint8_t *data, size_t len, cs_header *hdr, cs_error *err)
 
 /* --- files ------------------------------------------------------------- */
 
-
 /* A temporary file beside path holding data, not yet synced or renamed. */
 static int stage_output(cs_output *out, const char *path, const cs_buf *data, cs_error *err)
 {

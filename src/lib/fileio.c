@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -78,6 +79,33 @@ static mode_t process_umask(void)
     return saved_umask;
 }
 
+/* Set by a signal handler, read by every thread: lock-free atomics, the
+ * kind a handler may touch. */
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "signal handlers need lock-free atomics");
+static atomic_int stop_signal;
+static atomic_uint temp_files;
+
+void cs_stop_request(int signo)
+{
+    atomic_store(&stop_signal, signo);
+}
+
+int cs_stop_requested(void)
+{
+    return atomic_load(&stop_signal);
+}
+
+unsigned cs_temp_files(void)
+{
+    return atomic_load(&temp_files);
+}
+
+static int interrupted(cs_output *out, cs_error *err)
+{
+    cs_output_abort(out);
+    return cs_fail(err, CS_ERROR, "interrupted");
+}
+
 static char *temp_name_for(const char *path)
 {
     const char *base = cs_basename(path);
@@ -92,6 +120,7 @@ static char *temp_name_for(const char *path)
 int cs_output_open(cs_output *out, const char *path, mode_t mode, cs_error *err)
 {
     out->fd = -1;
+    out->tmp_exists = false;
     out->path = strdup(path);
     out->tmp = temp_name_for(path);
     if (out->path == NULL || out->tmp == NULL) {
@@ -103,16 +132,23 @@ int cs_output_open(cs_output *out, const char *path, mode_t mode, cs_error *err)
         cs_output_abort(out);
         return cs_fail(err, CS_ERROR, "is a directory");
     }
+    /* Counted before it exists: a signal handler that finds no temporary
+     * file may end the process at once. */
+    atomic_fetch_add(&temp_files, 1);
     /* mkostemp creates the file 0600 with O_EXCL; widen it afterwards to
      * the mode asked for (never wider, for keys). */
     out->fd = mkostemp(out->tmp, O_CLOEXEC);
     if (out->fd < 0) {
         int rc = io_fail(err, "cannot create a temporary file");
+        atomic_fetch_sub(&temp_files, 1);
         free(out->tmp);
         out->tmp = NULL;
         cs_output_abort(out);
         return rc;
     }
+    out->tmp_exists = true;
+    if (cs_stop_requested())
+        return interrupted(out, err);
     if (fchmod(out->fd, mode & ~process_umask()) != 0) {
         int rc = io_fail(err, "cannot set the file mode");
         cs_output_abort(out);
@@ -124,6 +160,8 @@ int cs_output_open(cs_output *out, const char *path, mode_t mode, cs_error *err)
 int cs_output_write(cs_output *out, const void *data, size_t len, cs_error *err)
 {
     const uint8_t *p = data;
+    if (cs_stop_requested())
+        return cs_fail(err, CS_ERROR, "interrupted");
     while (len > 0) {
         ssize_t n = write(out->fd, p, len);
         if (n < 0 && errno == EINTR)
@@ -151,10 +189,23 @@ void cs_sync_dir_of(const char *path)
     }
 }
 
+/* The temporary name is gone from disk (renamed or removed). */
+static void forget_temp(cs_output *out)
+{
+    if (out->tmp_exists)
+        atomic_fetch_sub(&temp_files, 1);
+    out->tmp_exists = false;
+    free(out->tmp);
+    out->tmp = NULL;
+}
+
 /* `sync`: fsync the file before the rename and its directory after. */
 static int commit(cs_output *out, bool replace, bool sync, cs_error *err)
 {
     int rc = CS_OK;
+    /* After this check the file is finished: a signal now waits for it. */
+    if (cs_stop_requested())
+        return interrupted(out, err);
     if (sync && fsync(out->fd) != 0)
         rc = io_fail(err, "cannot write");
     if (close(out->fd) != 0 && rc == CS_OK)
@@ -168,10 +219,8 @@ static int commit(cs_output *out, bool replace, bool sync, cs_error *err)
                                  : io_fail(err, "cannot create");
         else if (!replace)
             (void)unlink(out->tmp);
-        else {
-            free(out->tmp);
-            out->tmp = NULL;
-        }
+        else
+            forget_temp(out);
     }
     if (rc == CS_OK && sync)
         cs_sync_dir_of(out->path);
@@ -196,14 +245,12 @@ void cs_output_abort(cs_output *out)
     out->fd = -1;
     if (out->tmp != NULL)
         (void)unlink(out->tmp);
-    free(out->tmp);
+    forget_temp(out);
     free(out->path);
-    out->tmp = NULL;
     out->path = NULL;
 }
 
-int cs_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode,
-                         cs_error *err)
+int cs_write_file_atomic(const char *path, const void *data, size_t len, mode_t mode, cs_error *err)
 {
     cs_output out;
     int rc = cs_output_open(&out, path, mode, err);

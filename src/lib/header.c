@@ -231,9 +231,8 @@ int cs_header_parse(const uint8_t *data, size_t len, uint64_t file_size, cs_head
     if (header_len < CS_HEADER_MIN_SIZE)
         return cs_fail(err, CS_ERROR, "header length %u is too small", header_len);
     if (header_len > file_size)
-        return cs_fail(err, CS_ERROR,
-                       "header length %u runs past the end of the file (%llu bytes)", header_len,
-                       (unsigned long long)file_size);
+        return cs_fail(err, CS_ERROR, "header length %u runs past the end of the file (%llu bytes)",
+                       header_len, (unsigned long long)file_size);
     if (header_len > len)
         return cs_fail(err, CS_ERROR, "header length %u runs past the %zu bytes read", header_len,
                        len);
@@ -312,8 +311,7 @@ int cs_header_draft_build(cs_header_draft *draft, const cs_header_spec *spec, cs
     size_t length_pos = b->len;
     cs_tlv_put_u16(b, CS_HDR_LENGTH, 0);
     if (spec->has_signer_version)
-        cs_tlv_put_pair(b, CS_HDR_SIGNER_VERSION, spec->signer_version[0],
-                        spec->signer_version[1]);
+        cs_tlv_put_pair(b, CS_HDR_SIGNER_VERSION, spec->signer_version[0], spec->signer_version[1]);
 
     size_t signer = cs_tlv_open(b, CS_HDR_SIGNER_INFO);
     cs_tlv_put_string(b, CS_HDR_SIGNER_NAME, spec->signer_name);

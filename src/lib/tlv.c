@@ -44,8 +44,8 @@ int cs_tlv_read_head(cs_tlv_reader *r, cs_tlv *out, cs_error *err)
 {
     size_t offset = cs_tlv_offset(r);
     if (cs_tlv_remaining(r) < CS_TLV_HEAD_SIZE)
-        return cs_fail(err, CS_ERROR, "element at offset %zu is truncated (%zu of 3 bytes)",
-                       offset, cs_tlv_remaining(r));
+        return cs_fail(err, CS_ERROR, "element at offset %zu is truncated (%zu of 3 bytes)", offset,
+                       cs_tlv_remaining(r));
     uint8_t tag = r->pos[0];
     uint16_t length = cs_load_u16(r->pos + 1);
     if (cs_tlv_remaining(r) - CS_TLV_HEAD_SIZE < length)
@@ -73,8 +73,9 @@ int cs_tlv_read(cs_tlv_reader *r, cs_tlv *out, cs_error *err)
 static int expect_length(const cs_tlv *t, size_t want, cs_error *err)
 {
     if (t->length != want)
-        return cs_fail(err, CS_ERROR, "element with tag %u at offset %zu has length %u, expected %zu",
-                       t->tag, t->offset, t->length, want);
+        return cs_fail(err, CS_ERROR,
+                       "element with tag %u at offset %zu has length %u, expected %zu", t->tag,
+                       t->offset, t->length, want);
     return CS_OK;
 }
 

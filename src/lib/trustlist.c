@@ -10,12 +10,8 @@ static const struct {
     uint16_t role;
     const char *name;
 } roles[] = {
-    {CS_ROLE_SAST, "SAST"},
-    {CS_ROLE_CCM, "CCM"},
-    {CS_ROLE_CCM_TFTP, "CCM+TFTP"},
-    {CS_ROLE_TFTP, "TFTP"},
-    {CS_ROLE_CAPF, "CAPF"},
-    {CS_ROLE_APP_SERVER, "APP-SERVER"},
+    {CS_ROLE_SAST, "SAST"}, {CS_ROLE_CCM, "CCM"},   {CS_ROLE_CCM_TFTP, "CCM+TFTP"},
+    {CS_ROLE_TFTP, "TFTP"}, {CS_ROLE_CAPF, "CAPF"}, {CS_ROLE_APP_SERVER, "APP-SERVER"},
     {CS_ROLE_TVS, "TVS"},
 };
 #define N_ROLES (sizeof roles / sizeof roles[0])

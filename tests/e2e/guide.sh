@@ -9,9 +9,6 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib/common.bash"
 source "$HERE/lib/examples.bash"
 : "${SRC:?SRC must name the source tree}"
-# Under valgrind, one run in three through memcheck: the documented
-# commands are the functional tests' own, which memcheck them all.
-memcheck_every 3
 
 ROOT=$WORK/root
 prepare_deployment "$ROOT"

@@ -17,9 +17,6 @@
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib/common.bash"
 : "${SRC:?SRC must name the source tree}"
-# Under valgrind, one run in three through memcheck: the documented
-# commands are the functional tests' own, which memcheck them all.
-memcheck_every 3
 DOCS=$SRC/docs
 
 if ! command -v man >/dev/null || ! command -v groff >/dev/null; then

@@ -5,9 +5,6 @@
 # gets " --filename"). Paths move under $WORK, `sudo ./` goes; each output
 # is then checked with parse --tftp and stripped back.
 source "$(dirname "$0")/lib/common.bash"
-# Under valgrind, one run in three through memcheck: the documented
-# commands are the functional tests' own, which memcheck them all.
-memcheck_every 3
 
 cat >guide.txt <<'EOF'
 ~/certutils-X.X$ sudo ./sgnfile --build /var/lib/tftpboot/SEP58971ECC97C1.cnf.xml --tftp /etc/asterisk/keys/asterisk.pem ~/certutils-X.X$ sudo ./sgnfile --build /var/lib/tftpboot/SoftKeys.xml --tftp /etc/asterisk/keys/asterisk.pem ~/certutils-X.X$ sudo ./sgnfile --build /var/lib/tftpboot/DialTemplate.xml --tftp /etc/asterisk/keys/asterisk.pem

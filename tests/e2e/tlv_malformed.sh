@@ -12,9 +12,6 @@ V=$DATA/vectors
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}exitcode=99"
 export UBSAN_OPTIONS="${UBSAN_OPTIONS:+$UBSAN_OPTIONS:}exitcode=98:print_stacktrace=1"
 RANDOM=20260102 # the same "random" cases every run
-# Under valgrind, one case in six through memcheck (some 60; every case
-# still runs and is checked): all of them would take minutes of start-up.
-memcheck_every 6
 
 mkdir cases
 cases_run=0

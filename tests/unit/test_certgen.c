@@ -569,9 +569,9 @@ static void test_file_load(void **state)
         cs_cert_free(cert);
     }
 
-    assert_int_equal(cs_cert_file_load(test_data_path("keys/asterisk-key-pkcs8.pem"), &cert, &key,
-                                       &err),
-                     CS_ERROR);
+    assert_int_equal(
+        cs_cert_file_load(test_data_path("keys/asterisk-key-pkcs8.pem"), &cert, &key, &err),
+        CS_ERROR);
     assert_null(cert);
     assert_null(key);
     assert_int_equal(cs_cert_file_load(test_data_path("no-such-file.pem"), &cert, &key, &err),

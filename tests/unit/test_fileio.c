@@ -371,6 +371,59 @@ static int build_time_with(const char *value, uint32_t *out, cs_error *err)
     return rc;
 }
 
+/* --- stopping on a signal ---------------------------------------------- */
+
+/* Every temporary file on disk is counted, and only while it is there. */
+static void test_temp_files_counted(void **state)
+{
+    cs_output a, b;
+    cs_error err;
+    assert_int_equal(cs_temp_files(), 0);
+    assert_int_equal(cs_output_open(&a, in(state, "a"), 0644, &err), CS_OK);
+    assert_int_equal(cs_output_open(&b, in(state, "b"), 0644, &err), CS_OK);
+    assert_int_equal(cs_temp_files(), 2);
+    assert_int_equal(cs_output_commit(&a, true, &err), CS_OK);
+    assert_int_equal(cs_temp_files(), 1);
+    cs_output_abort(&b);
+    cs_output_abort(&b);
+    assert_int_equal(cs_temp_files(), 0);
+    /* Without replacing: linked, then the temporary name removed. */
+    assert_int_equal(cs_output_open(&a, in(state, "c"), 0644, &err), CS_OK);
+    assert_int_equal(cs_output_commit(&a, false, &err), CS_OK);
+    assert_int_equal(cs_temp_files(), 0);
+    /* Failures: a directory in the way, and no directory at all. */
+    assert_int_equal(cs_output_open(&a, *state, 0644, &err), CS_ERROR);
+    assert_int_equal(cs_output_open(&a, in(state, "no/such"), 0644, &err), CS_ERROR);
+    assert_int_equal(cs_temp_files(), 0);
+}
+
+/* After a stop signal, outputs in progress fail, and neither they nor
+ * new ones leave anything behind. */
+static void test_stop_request(void **state)
+{
+    const char *path = in(state, "existing");
+    write_file(path, "old");
+    cs_output out, late;
+    cs_error err;
+    assert_int_equal(cs_output_open(&out, path, 0644, &err), CS_OK);
+    assert_int_equal(cs_output_write(&out, "new", 3, &err), CS_OK);
+
+    assert_int_equal(cs_stop_requested(), 0);
+    cs_stop_request(15);
+    assert_int_equal(cs_stop_requested(), 15);
+    assert_int_equal(cs_output_write(&out, "more", 4, &err), CS_ERROR);
+    assert_string_equal(err.message, "interrupted");
+    assert_int_equal(cs_output_commit(&out, true, &err), CS_ERROR);
+    assert_string_equal(err.message, "interrupted");
+    assert_int_equal(cs_output_open(&late, in(state, "late"), 0644, &err), CS_ERROR);
+    assert_string_equal(err.message, "interrupted");
+
+    cs_stop_request(0); /* for the tests after this one */
+    expect_contents(path, "old");
+    assert_int_equal(count_entries(state, false), 1);
+    assert_int_equal(cs_temp_files(), 0);
+}
+
 static void test_build_time(void **state)
 {
     (void)state;
@@ -437,7 +490,8 @@ int main(void)
         WITH_DIR(test_output_abort),         WITH_DIR(test_output_no_replace),
         WITH_DIR(test_output_modes),         WITH_DIR(test_output_refusals),
         WITH_DIR(test_commit_fails_cleanly), WITH_DIR(test_output_over_symlink),
-        WITH_DIR(test_output_bare_name),     cmocka_unit_test(test_build_time),
+        WITH_DIR(test_output_bare_name),     WITH_DIR(test_temp_files_counted),
+        WITH_DIR(test_stop_request),         cmocka_unit_test(test_build_time),
         cmocka_unit_test(test_basename),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -48,9 +48,9 @@ static void check_file(const char *dir, const char *name)
     uint8_t *copy = test_exact_copy(buf.data, buf.len);
     int rc = run_all_parsers(copy, buf.len);
     size_t n = strlen(name);
-    bool signed_vector = strcmp(dir, "vectors") == 0 &&
-                         ((n > 4 && strcmp(name + n - 4, ".tlv") == 0) ||
-                          (n > 4 && strcmp(name + n - 4, ".sgn") == 0));
+    bool signed_vector =
+        strcmp(dir, "vectors") == 0 && ((n > 4 && strcmp(name + n - 4, ".tlv") == 0) ||
+                                        (n > 4 && strcmp(name + n - 4, ".sgn") == 0));
     if (signed_vector && rc != CS_OK)
         fail_msg("vector %s did not parse", name);
     free(copy);

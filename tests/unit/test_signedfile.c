@@ -466,16 +466,11 @@ static void test_large_body(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_build_vectors),
-        cmocka_unit_test(test_build_with_cloned_key),
-        cmocka_unit_test(test_verify_vectors),
-        cmocka_unit_test(test_extract_vectors),
-        cmocka_unit_test(test_every_prefix),
-        cmocka_unit_test(test_strip_name),
-        cmocka_unit_test(test_open_refuses),
-        cmocka_unit_test(test_firmware_header),
-        cmocka_unit_test(test_build_failures),
-        cmocka_unit_test(test_large_body),
+        cmocka_unit_test(test_build_vectors),  cmocka_unit_test(test_build_with_cloned_key),
+        cmocka_unit_test(test_verify_vectors), cmocka_unit_test(test_extract_vectors),
+        cmocka_unit_test(test_every_prefix),   cmocka_unit_test(test_strip_name),
+        cmocka_unit_test(test_open_refuses),   cmocka_unit_test(test_firmware_header),
+        cmocka_unit_test(test_build_failures), cmocka_unit_test(test_large_body),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -9,8 +9,9 @@ export TZ=UTC LC_ALL=C
 
 # CISCOSEC_VALGRIND=1 (set by -DCISCOSEC_VALGRIND=ON): every ciscosec run,
 # under any of its names, goes through tests/memcheck, which exits 99 on a
-# memory error or a leak; no test expects 99. A test that runs one path
-# hundreds of times may lower the share with memcheck_every.
+# memory error or a leak; no test expects 99. With CISCOSEC_MEMCHECK_EVERY=N
+# (tests/CMakeLists.txt sets it for the longest tests), only the first of
+# every N runs does, and the others run plain, checked as usual.
 if [[ ${CISCOSEC_VALGRIND:-0} == 1 ]]; then
     shims=$(mktemp -d "${TMPDIR:-/tmp}/ciscosec-valgrind.XXXXXX")
     chmod 755 "$shims" # tests may run a command as another user
@@ -31,16 +32,6 @@ SHIM
     done
     PATH="$shims:$PATH"
 fi
-
-# memcheck_every N: from here on, under valgrind, only the first of every N
-# ciscosec runs goes through memcheck and the others run plain (they are
-# still checked as usual). For tests that repeat a path hundreds of times or
-# that repeat other tests' commands (the documentation's examples), where
-# memcheck's half a second of start-up per run would dominate CI; the
-# ASan+UBSan build runs every one of them under its sanitizers.
-memcheck_every() {
-    export CISCOSEC_MEMCHECK_EVERY=$1
-}
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ciscosec-test.XXXXXX")
 trap 'rm -rf "$WORK" ${shims:+"$shims"}' EXIT
