@@ -81,7 +81,8 @@ grep -q "warning: 'open-sast.pem': the private key can be read by everyone" "$WO
     pass || fail "no warning for a world-readable key"
 
 # --- a full disk ------------------------------------------------------------
-# sgn builds are checked on a full disk in sgn-safety.sh.
+# tlv build, enc build, enc decrypt and cert new here; sgn build and remove
+# in sgn-safety.sh.
 mkdir small
 if [[ $(id -u) == 0 ]] && mount -t tmpfs -o size=16k tmpfs small 2>/dev/null; then
     # Fill it so that a trust list (~5 KiB) cannot fit.
@@ -113,6 +114,22 @@ if [[ $(id -u) == 0 ]] && mount -t tmpfs -o size=16k tmpfs small 2>/dev/null; th
         expect_absent small/SEP58971ECC97C1.cnf.xml.sgn
         expect_no_temp_files small
     fi
+
+    umount small
+
+    # enc decrypt with no room for the plaintext: the encrypted file and
+    # its companion stay, and no plaintext appears.
+    mount -t tmpfs -o size=8k tmpfs small
+    cp "$V"/SEP58971ECC97C1.cnf.xml.{enc.sgn,sgn} small/
+    dd if=/dev/zero of=small/filler bs=1k count=8 status=none 2>/dev/null || true
+    expect_status 2 ciscosec enc decrypt small/SEP58971ECC97C1.cnf.xml.enc.sgn --key device.pem \
+        --tftp asterisk.pem
+    expect_one_line_error "small/SEP58971ECC97C1.cnf.xml"
+    expect_same_file small/SEP58971ECC97C1.cnf.xml.enc.sgn "$V/SEP58971ECC97C1.cnf.xml.enc.sgn"
+    expect_same_file small/SEP58971ECC97C1.cnf.xml.sgn "$V/SEP58971ECC97C1.cnf.xml.sgn"
+    expect_absent small/SEP58971ECC97C1.cnf.xml
+    expect_no_temp_files small
+    rm small/filler
 
     # cert new: no key file, not even an empty one.
     dd if=/dev/zero of=small/filler2 bs=1k count=16 status=none 2>/dev/null || true
