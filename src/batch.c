@@ -315,13 +315,13 @@ static void committer_stop(batch_state *b)
 
 /* --- the pool ----------------------------------------------------------- */
 
-int batch_parse_jobs(const char *text, unsigned *jobs)
+int batch_parse_jobs(const char *text, unsigned *jobs, const cli_ctx *cli)
 {
     char *end;
     errno = 0;
     unsigned long v = strtoul(text, &end, 10);
     if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v < 1 || v > MAX_JOBS)
-        return CS_ERROR;
+        return cli_usage_error(cli, "invalid number of jobs '%s': 1 to %d", text, MAX_JOBS);
     *jobs = (unsigned)v;
     return CS_OK;
 }

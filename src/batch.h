@@ -51,8 +51,9 @@ typedef struct batch_spec {
 /* CS_OK when every job succeeded, else CS_ERROR (exit status 2). */
 int batch_run(const batch_spec *spec, const cli_ctx *cli);
 
-/* Parses a -j/--jobs value: a whole number from 1 to 1024. */
-int batch_parse_jobs(const char *text, unsigned *jobs);
+/* Parses a -j/--jobs value: a whole number from 1 to 1024; anything else
+ * is a usage error (CS_ERROR). */
+int batch_parse_jobs(const char *text, unsigned *jobs, const cli_ctx *cli);
 
 /* Called by a job whose remaining work only waits (the fsync and rename
  * of its outputs): its CPU goes to the next job now. A no-op outside

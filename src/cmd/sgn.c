@@ -152,22 +152,13 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
         o->filename = optarg;
         return CS_OK;
     case 'j':
-        if (batch_parse_jobs(optarg, &o->jobs) != CS_OK)
-            return cli_usage_error(cli, "invalid number of jobs '%s': 1 to 1024", optarg);
-        return CS_OK;
+        return batch_parse_jobs(optarg, &o->jobs, cli);
     case OPT_JSON:
         o->json = true;
         return CS_OK;
     default:
         return cli_usage_error(cli, "invalid option");
     }
-}
-
-/* The operands: getopt has moved them to the end of argv. */
-static void collect_files(sgn_options *o, int argc, char **argv, int first)
-{
-    o->files = (const char **)(argv + first);
-    o->count = (size_t)(argc - first);
 }
 
 static int check_args(const sgn_options *o, const cli_ctx *cli)
@@ -204,7 +195,9 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, sgn_options *o)
     int rc = cli_parse_options(&spec, o, &argc, argv, &first, cli);
     if (rc != CS_OK)
         return rc;
-    collect_files(o, argc, argv, first);
+    /* The operands: getopt has moved them to the end of argv. */
+    o->files = (const char **)(argv + first);
+    o->count = (size_t)(argc - first);
     return check_args(o, cli);
 }
 

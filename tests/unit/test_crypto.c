@@ -11,32 +11,6 @@
 #include "ciscosec/crypto.h"
 #include "ciscosec/signer.h"
 
-static cs_cert *load_cert(const char *name)
-{
-    cs_cert *cert = NULL;
-    cs_error err;
-    if (cs_cert_load_file(test_data_path(name), &cert, &err) != CS_OK)
-        fail_msg("%s: %s", name, err.message);
-    return cert;
-}
-
-static cs_key *load_key(const char *name)
-{
-    cs_key *key = NULL;
-    cs_error err;
-    if (cs_key_load_file(test_data_path(name), &key, &err) != CS_OK)
-        fail_msg("%s: %s", name, err.message);
-    return key;
-}
-
-static void assert_hex(const uint8_t *data, size_t len, const char *hex)
-{
-    char text[2 * CS_MAX_DIGEST_SIZE + 1];
-    assert_true(len <= CS_MAX_DIGEST_SIZE);
-    cs_hex(data, len, text);
-    assert_string_equal(text, hex);
-}
-
 /* --- certificates and keys of every kind ------------------------------- */
 
 static const struct {
@@ -63,12 +37,12 @@ static void test_vector_certificates(void **state)
 {
     (void)state;
     for (size_t i = 0; i < N_PEMS; i++) {
-        cs_cert *cert = load_cert(pems[i].pem);
+        cs_cert *cert = test_load_cert(pems[i].pem);
         assert_int_equal(cs_cert_key_type(cert), pems[i].type);
         assert_int_equal(cs_cert_key_bits(cert), pems[i].bits);
         cs_bytes serial = cs_cert_serial(cert);
         assert_true(serial.len > 0 && serial.data[0] != 0);
-        assert_hex(serial.data, serial.len, pems[i].serial);
+        test_assert_hex(serial.data, serial.len, pems[i].serial);
 
         /* The public key as a trust list stores it, found inside the
          * certificate's SubjectPublicKeyInfo. */
@@ -97,7 +71,7 @@ static void test_vector_certificates(void **state)
 static void test_rsa_public_key_record(void **state)
 {
     (void)state;
-    cs_cert *cert = load_cert("vectors/sast.pem");
+    cs_cert *cert = test_load_cert("vectors/sast.pem");
     cs_buf pk = CS_BUF_INIT;
     cs_error err;
     assert_int_equal(cs_cert_public_key(cert, &pk, &err), CS_OK);
@@ -116,14 +90,14 @@ static void test_rsa_public_key_record(void **state)
 static void test_serial_stripping(void **state)
 {
     (void)state;
-    cs_cert *sast = load_cert("vectors/sast.pem"); /* c1..: DER 00 c1 .. */
+    cs_cert *sast = test_load_cert("vectors/sast.pem"); /* c1..: DER 00 c1 .. */
     cs_bytes s = cs_cert_serial(sast);
     assert_int_equal(s.len, 16);
     assert_int_equal(s.data[0], 0xC1);
     assert_int_equal(s.data[-1], 0x00); /* the byte skipped, in the DER */
     cs_cert_free(sast);
 
-    cs_cert *small = load_cert("keys/names-cert.pem"); /* serial 0xff: DER 00 ff */
+    cs_cert *small = test_load_cert("keys/names-cert.pem"); /* serial 0xff: DER 00 ff */
     s = cs_cert_serial(small);
     assert_int_equal(s.len, 1);
     assert_int_equal(s.data[0], 0xFF);
@@ -134,10 +108,10 @@ static void test_vector_keys(void **state)
 {
     (void)state;
     for (size_t i = 0; i < N_PEMS; i++) {
-        cs_key *key = load_key(pems[i].pem);
+        cs_key *key = test_load_key(pems[i].pem);
         assert_int_equal(cs_key_type_of(key), pems[i].type);
         assert_int_equal(cs_key_bits(key), pems[i].bits);
-        cs_cert *cert = load_cert(pems[i].pem);
+        cs_cert *cert = test_load_cert(pems[i].pem);
         cs_error err;
         assert_int_equal(cs_key_matches_cert(key, cert, &err), CS_OK);
         cs_cert_free(cert);
@@ -151,19 +125,19 @@ static void test_other_encodings(void **state)
 {
     (void)state;
     cs_error err;
-    cs_cert *asterisk = load_cert("vectors/asterisk.pem");
-    cs_cert *ec = load_cert("vectors/apache-ec.pem");
+    cs_cert *asterisk = test_load_cert("vectors/asterisk.pem");
+    cs_cert *ec = test_load_cert("vectors/apache-ec.pem");
 
     static const char *const rsa_keys[] = {"keys/asterisk-key-pkcs1.pem",
                                            "keys/asterisk-key-pkcs8.pem"};
     for (size_t i = 0; i < 2; i++) {
-        cs_key *key = load_key(rsa_keys[i]);
+        cs_key *key = test_load_key(rsa_keys[i]);
         assert_int_equal(cs_key_type_of(key), CS_KEY_RSA);
         assert_int_equal(cs_key_bits(key), 2048);
         assert_int_equal(cs_key_matches_cert(key, asterisk, &err), CS_OK);
         cs_key_free(key);
     }
-    cs_key *eckey = load_key("keys/apache-ec-key-pkcs8.pem");
+    cs_key *eckey = test_load_key("keys/apache-ec-key-pkcs8.pem");
     assert_int_equal(cs_key_type_of(eckey), CS_KEY_EC);
     assert_int_equal(cs_key_bits(eckey), 384);
     assert_int_equal(cs_key_matches_cert(eckey, ec, &err), CS_OK);
@@ -172,7 +146,7 @@ static void test_other_encodings(void **state)
     static const char *const certs[] = {"keys/asterisk-cert.pem", "keys/asterisk-cert.der"};
     cs_bytes want = cs_cert_der(asterisk);
     for (size_t i = 0; i < 2; i++) {
-        cs_cert *c = load_cert(certs[i]);
+        cs_cert *c = test_load_cert(certs[i]);
         cs_bytes der = cs_cert_der(c);
         assert_int_equal(der.len, want.len);
         assert_memory_equal(der.data, want.data, der.len);
@@ -226,12 +200,12 @@ static void test_signer_from_two_files(void **state)
 static void test_mismatches(void **state)
 {
     (void)state;
-    cs_key *asterisk = load_key("vectors/asterisk.pem");
-    cs_key *ec = load_key("vectors/apache-ec.pem");
-    cs_key *ec256 = load_key("vectors/tvs-ec256.pem");
-    cs_cert *sast = load_cert("vectors/sast.pem");
-    cs_cert *ec_cert = load_cert("vectors/apache-ec.pem");
-    cs_cert *tvs = load_cert("vectors/tvs-ec256.pem");
+    cs_key *asterisk = test_load_key("vectors/asterisk.pem");
+    cs_key *ec = test_load_key("vectors/apache-ec.pem");
+    cs_key *ec256 = test_load_key("vectors/tvs-ec256.pem");
+    cs_cert *sast = test_load_cert("vectors/sast.pem");
+    cs_cert *ec_cert = test_load_cert("vectors/apache-ec.pem");
+    cs_cert *tvs = test_load_cert("vectors/tvs-ec256.pem");
     cs_error err = {{0}};
     assert_int_equal(cs_key_matches_cert(asterisk, sast, &err), CS_INVALID);
     assert_non_null(strstr(err.message, "does not match"));
@@ -282,7 +256,7 @@ static void test_load_refusals(void **state)
 static void test_every_prefix_of_der(void **state)
 {
     (void)state;
-    cs_cert *full = load_cert("vectors/tvs-ec256.pem");
+    cs_cert *full = test_load_cert("vectors/tvs-ec256.pem");
     cs_bytes der = cs_cert_der(full);
     for (size_t p = 0; p < der.len; p++) {
         uint8_t *copy = test_exact_copy(der.data, p);
@@ -306,10 +280,10 @@ static void test_every_prefix_of_der(void **state)
 static void test_sign_and_verify(void **state)
 {
     (void)state;
-    cs_key *key = load_key("vectors/asterisk.pem");
-    cs_cert *cert = load_cert("vectors/asterisk.pem");
-    cs_cert *other = load_cert("vectors/sast.pem");
-    cs_cert *ec = load_cert("vectors/apache-ec.pem");
+    cs_key *key = test_load_key("vectors/asterisk.pem");
+    cs_cert *cert = test_load_cert("vectors/asterisk.pem");
+    cs_cert *other = test_load_cert("vectors/sast.pem");
+    cs_cert *ec = test_load_cert("vectors/apache-ec.pem");
     static const cs_md mds[] = {CS_MD_SHA1, CS_MD_SHA256, CS_MD_SHA512};
     for (size_t i = 0; i < 3; i++) {
         cs_md md = mds[i];
@@ -344,8 +318,8 @@ static void test_sign_and_verify(void **state)
 static void test_sign_refusals(void **state)
 {
     (void)state;
-    cs_key *ec = load_key("vectors/apache-ec.pem");
-    cs_key *rsa = load_key("vectors/signer1024.pem");
+    cs_key *ec = test_load_key("vectors/apache-ec.pem");
+    cs_key *rsa = test_load_key("vectors/signer1024.pem");
     uint8_t digest[20] = {0}, sig[512];
     cs_error err = {{0}};
     assert_int_equal(cs_key_sign(ec, CS_MD_SHA1, digest, sig, 96, &err), CS_ERROR);
@@ -384,7 +358,7 @@ static void test_known_digests(void **state)
         assert_int_equal(cs_md_size(known[i].md), known[i].size);
         assert_string_equal(cs_md_name(known[i].md), known[i].name);
         assert_int_equal(cs_digest(known[i].md, "abc", 3, out, &err), CS_OK);
-        assert_hex(out, known[i].size, known[i].abc);
+        test_assert_hex(out, known[i].size, known[i].abc);
 
         /* The same, a byte at a time, with empty updates between. */
         cs_hash *h;
@@ -395,12 +369,12 @@ static void test_known_digests(void **state)
         cs_hash_update(h, "c", 1);
         cs_hash_finish(h, out);
         cs_hash_free(h);
-        assert_hex(out, known[i].size, known[i].abc);
+        test_assert_hex(out, known[i].size, known[i].abc);
     }
     uint8_t out[20];
     cs_error err;
     assert_int_equal(cs_digest(CS_MD_SHA1, "", 0, out, &err), CS_OK);
-    assert_hex(out, 20, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
+    test_assert_hex(out, 20, "da39a3ee5e6b4b0d3255bfef95601890afd80709");
     cs_hash_free(NULL);
 }
 
@@ -417,7 +391,7 @@ static void test_million_a(void **state)
     uint8_t out[20];
     cs_hash_finish(h, out);
     cs_hash_free(h);
-    assert_hex(out, 20, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
+    test_assert_hex(out, 20, "34aa973cd4c4daa4f61eeb2bdbad27316534016f");
 }
 
 /* certhash's reference output: base64 of the DER's digest. */
@@ -447,7 +421,7 @@ static void test_certhash_vectors(void **state)
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[128];
         snprintf(path, sizeof path, "vectors/%s.pem", names[i]);
-        cs_cert *cert = load_cert(path);
+        cs_cert *cert = test_load_cert(path);
         cs_bytes der = cs_cert_der(cert);
         static const struct {
             cs_md md;

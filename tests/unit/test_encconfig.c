@@ -23,24 +23,6 @@
 #define VECTOR_HEADER_LEN 764
 #define COMPANION_HEADER_LEN 424
 
-static cs_cert *load_cert(const char *name)
-{
-    cs_cert *cert = NULL;
-    cs_error err;
-    if (cs_cert_load_file(test_data_path(name), &cert, &err) != CS_OK)
-        fail_msg("%s: %s", name, err.message);
-    return cert;
-}
-
-static cs_key *load_key(const char *name)
-{
-    cs_key *key = NULL;
-    cs_error err;
-    if (cs_key_load_file(test_data_path(name), &key, &err) != CS_OK)
-        fail_msg("%s: %s", name, err.message);
-    return key;
-}
-
 static void unhex(const char *hex, uint8_t *out, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
@@ -88,10 +70,10 @@ static void test_aes_known_answer(void **state)
 static void test_rsa_round_trip(void **state)
 {
     (void)state;
-    cs_cert *device = load_cert("vectors/device.pem");
-    cs_key *key = load_key("vectors/device.pem");
-    cs_key *other = load_key("vectors/asterisk.pem");
-    cs_cert *ec = load_cert("vectors/apache-ec.pem");
+    cs_cert *device = test_load_cert("vectors/device.pem");
+    cs_key *key = test_load_key("vectors/device.pem");
+    cs_key *other = test_load_key("vectors/asterisk.pem");
+    cs_cert *ec = test_load_cert("vectors/apache-ec.pem");
     const uint8_t secret[16] = "0123456789abcdef";
     uint8_t sealed[512], opened[512];
     size_t sealed_len = 0, opened_len = 0;
@@ -129,8 +111,8 @@ static void test_rsa_round_trip(void **state)
  * and that the padding is '\r' bytes, by decrypting the body by hand. */
 static void round_trip(const char *pem, size_t bits, size_t len, uint8_t digest_code)
 {
-    cs_cert *device = load_cert(pem);
-    cs_key *key = load_key(pem);
+    cs_cert *device = test_load_cert(pem);
+    cs_key *key = test_load_key(pem);
     uint8_t *plain = malloc(len ? len : 1);
     assert_non_null(plain);
     for (size_t i = 0; i < len; i++)
@@ -209,8 +191,8 @@ typedef struct fixture {
 
 static void fixture_init(fixture *fx)
 {
-    fx->device = load_cert("vectors/device.pem");
-    fx->key = load_key("vectors/device.pem");
+    fx->device = test_load_cert("vectors/device.pem");
+    fx->key = test_load_key("vectors/device.pem");
     cs_error err;
     static const char msg[] = "<device><fullConfig>true</fullConfig></device>";
     assert_int_equal(cs_enc_seal((const uint8_t *)msg, sizeof msg - 1, fx->device, CS_DIGEST_SHA1,
@@ -282,18 +264,18 @@ static void test_open_refuses_wrong_key(void **state)
     fixture_init(&fx);
     cs_error err;
     const cs_buf *body = &fx.sealed.body;
-    cs_key *other = load_key("vectors/asterisk.pem"); /* 2048 bits too */
+    cs_key *other = test_load_key("vectors/asterisk.pem"); /* 2048 bits too */
     assert_int_equal(open_with(&fx, &fx.sealed.fields, body->data, body->len, other, &err),
                      CS_ERROR);
     assert_non_null(strstr(err.message, "cannot decrypt the AES key"));
     cs_key_free(other);
 
-    cs_key *small = load_key("vectors/signer1024.pem"); /* the wrong size */
+    cs_key *small = test_load_key("vectors/signer1024.pem"); /* the wrong size */
     assert_int_equal(open_with(&fx, &fx.sealed.fields, body->data, body->len, small, &err),
                      CS_ERROR);
     cs_key_free(small);
 
-    cs_key *ec = load_key("vectors/apache-ec.pem");
+    cs_key *ec = test_load_key("vectors/apache-ec.pem");
     assert_int_equal(open_with(&fx, &fx.sealed.fields, body->data, body->len, ec, &err), CS_ERROR);
     assert_non_null(strstr(err.message, "not RSA"));
     cs_key_free(ec);
@@ -342,13 +324,13 @@ static void test_device_certificates(void **state)
                                            "vectors/signer4096.pem"};
     cs_error err;
     for (size_t i = 0; i < 3; i++) {
-        cs_cert *cert = load_cert(accepted[i]);
+        cs_cert *cert = test_load_cert(accepted[i]);
         assert_int_equal(cs_enc_check_device_cert(cert, &err), CS_OK);
         cs_cert_free(cert);
     }
     static const char *const ec[] = {"vectors/apache-ec.pem", "vectors/tvs-ec256.pem"};
     for (size_t i = 0; i < 2; i++) {
-        cs_cert *cert = load_cert(ec[i]);
+        cs_cert *cert = test_load_cert(ec[i]);
         assert_int_equal(cs_enc_check_device_cert(cert, &err), CS_ERROR);
         assert_non_null(strstr(err.message, "EC key"));
         cs_enc_sealed sealed;
@@ -366,8 +348,8 @@ static void test_vector_decrypts_to_original(void **state)
     cs_buf file = CS_BUF_INIT, orig = CS_BUF_INIT, plain = CS_BUF_INIT;
     test_read_data("vectors/" VECTOR, &file);
     test_read_data("vectors/" ORIGINAL, &orig);
-    cs_key *key = load_key("vectors/device.pem");
-    cs_cert *tftp = load_cert("vectors/asterisk.pem");
+    cs_key *key = test_load_key("vectors/device.pem");
+    cs_cert *tftp = test_load_cert("vectors/asterisk.pem");
     cs_header hdr;
     cs_error err;
     assert_int_equal(cs_enc_parse(file.data, file.len, &hdr, &err), CS_OK);
@@ -416,7 +398,7 @@ static void test_vector_companion_body(void **state)
     cs_buf orig = CS_BUF_INIT, vector = CS_BUF_INIT, body = CS_BUF_INIT;
     test_read_data("vectors/" ORIGINAL, &orig);
     test_read_data("vectors/" COMPANION, &vector);
-    cs_cert *device = load_cert("vectors/device.pem");
+    cs_cert *device = test_load_cert("vectors/device.pem");
     cs_error err;
     assert_int_equal(cs_enc_companion_body(orig.data, orig.len, device, &body, &err), CS_OK);
     assert_int_equal(body.len, vector.len - COMPANION_HEADER_LEN);
@@ -429,11 +411,7 @@ static void test_vector_companion_body(void **state)
 
 static void load_signer(cs_signer *signer, cs_header_spec *base, uint8_t digest_code)
 {
-    const char *failed;
-    cs_error err;
-    if (cs_signer_load(signer, test_data_path("vectors/asterisk.pem"), NULL, &failed, &err) !=
-        CS_OK)
-        fail_msg("%s: %s", failed, err.message);
+    test_load_signer("vectors/asterisk.pem", signer);
     memset(base, 0, sizeof *base);
     cs_signer_fill_spec(signer, base);
     base->digest_code = digest_code;
@@ -452,8 +430,8 @@ static void test_vector_rebuilt(void **state)
     test_read_data("vectors/" ORIGINAL, &orig);
     test_read_data("vectors/" VECTOR, &vector);
     test_read_data("vectors/" COMPANION, &vector_sgn);
-    cs_cert *device = load_cert("vectors/device.pem");
-    cs_key *key = load_key("vectors/device.pem");
+    cs_cert *device = test_load_cert("vectors/device.pem");
+    cs_key *key = test_load_key("vectors/device.pem");
     cs_signer signer;
     cs_header_spec base;
     load_signer(&signer, &base, CS_DIGEST_SHA1);
@@ -503,7 +481,7 @@ static void test_vector_rebuilt(void **state)
 
 static int companion_of(const char *xml, cs_buf *out, cs_error *err)
 {
-    cs_cert *device = load_cert("vectors/device.pem");
+    cs_cert *device = test_load_cert("vectors/device.pem");
     size_t len = strlen(xml);
     uint8_t *copy = test_exact_copy((const uint8_t *)xml, len);
     int rc = cs_enc_companion_body(copy, len, device, out, err);
@@ -643,8 +621,8 @@ static void test_build_and_decrypt_files(void **state)
     (void)state;
     workdir w;
     workdir_init(&w, config_xml);
-    cs_cert *device = load_cert("vectors/device.pem");
-    cs_key *key = load_key("vectors/device.pem");
+    cs_cert *device = test_load_cert("vectors/device.pem");
+    cs_key *key = test_load_key("vectors/device.pem");
     cs_signer signer;
     cs_header_spec base;
     load_signer(&signer, &base, CS_DIGEST_SHA512);
@@ -670,7 +648,7 @@ static void test_build_and_decrypt_files(void **state)
     cs_buf_release(&file);
 
     /* The wrong TFTP certificate: invalid, nothing written or removed. */
-    cs_cert *wrong = load_cert("vectors/sast.pem");
+    cs_cert *wrong = test_load_cert("vectors/sast.pem");
     assert_int_equal(cs_enc_decrypt_file(w.encrypted, key, wrong, false, &err), CS_INVALID);
     assert_non_null(strstr(err.message, "invalid signature"));
     expect_entries(&w, 2);
@@ -703,9 +681,9 @@ static void test_decrypt_file_refusals(void **state)
     (void)state;
     workdir w;
     workdir_init(&w, config_xml);
-    cs_cert *device = load_cert("vectors/device.pem");
-    cs_key *key = load_key("vectors/device.pem");
-    cs_key *wrong = load_key("vectors/apache.pem");
+    cs_cert *device = test_load_cert("vectors/device.pem");
+    cs_key *key = test_load_key("vectors/device.pem");
+    cs_key *wrong = test_load_key("vectors/apache.pem");
     cs_signer signer;
     cs_header_spec base;
     load_signer(&signer, &base, CS_DIGEST_SHA1);
@@ -739,8 +717,8 @@ static void test_decrypt_file_refusals(void **state)
 static void test_build_file_failures(void **state)
 {
     (void)state;
-    cs_cert *device = load_cert("vectors/device.pem");
-    cs_cert *ec = load_cert("vectors/apache-ec.pem");
+    cs_cert *device = test_load_cert("vectors/device.pem");
+    cs_cert *ec = test_load_cert("vectors/apache-ec.pem");
     cs_signer signer;
     cs_header_spec base;
     load_signer(&signer, &base, CS_DIGEST_SHA1);

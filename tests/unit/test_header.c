@@ -70,41 +70,6 @@ static void read_vector(const char *name, cs_buf *out)
     test_read_data(path, out);
 }
 
-static void load_signer(const char *pem, cs_signer *s)
-{
-    char path[256];
-    snprintf(path, sizeof path, "vectors/%s", pem);
-    const char *failed = NULL;
-    cs_error err;
-    int rc = cs_signer_load(s, test_data_path(path), NULL, &failed, &err);
-    if (rc != CS_OK)
-        fail_msg("%s: %s", pem, err.message);
-}
-
-static cs_cert *load_cert(const char *name)
-{
-    cs_cert *cert = NULL;
-    cs_error err;
-    int rc = cs_cert_load_file(test_data_path(name), &cert, &err);
-    if (rc != CS_OK)
-        fail_msg("%s: %s", name, err.message);
-    return cert;
-}
-
-static void assert_bytes_str(cs_bytes b, const char *s)
-{
-    assert_int_equal(b.len, strlen(s));
-    assert_memory_equal(b.data, s, b.len);
-}
-
-static void assert_bytes_hex(cs_bytes b, const char *hex)
-{
-    char text[2 * 64 + 1];
-    assert_true(b.len <= 64);
-    cs_hex(b.data, b.len, text);
-    assert_string_equal(text, hex);
-}
-
 /* --- the vectors ------------------------------------------------------- */
 
 static void check_vector_header(const vector *v, const cs_header *h, const uint8_t *file)
@@ -118,9 +83,9 @@ static void check_vector_header(const vector *v, const cs_header *h, const uint8
         assert_int_equal(h->signer_version[1], v->signer_version);
     }
     assert_true(h->has_signer_name && h->has_issuer_name && h->has_serial);
-    assert_bytes_str(h->signer_name, v->signer);
-    assert_bytes_str(h->issuer_name, v->signer); /* self-signed */
-    assert_bytes_hex(h->serial, v->serial);
+    test_assert_bytes_str(h->signer_name, v->signer);
+    test_assert_bytes_str(h->issuer_name, v->signer); /* self-signed */
+    test_assert_bytes_hex(h->serial, v->serial);
     assert_true(h->has_digest);
     assert_int_equal(h->digest_code, v->digest);
     assert_true(h->has_signature_algorithm && h->has_signature_modulus);
@@ -132,7 +97,7 @@ static void check_vector_header(const vector *v, const cs_header *h, const uint8
     assert_int_equal(cs_load_u16(file + h->signature_offset + 1), v->signature);
     assert_ptr_equal(h->signature.data, file + h->signature_offset + 3);
     assert_true(h->has_filename);
-    assert_bytes_str(h->filename, v->filename);
+    test_assert_bytes_str(h->filename, v->filename);
     assert_true(h->has_timestamp);
     assert_int_equal(h->timestamp, v->timestamp);
     assert_int_equal(h->length % 4, 0);
@@ -168,14 +133,14 @@ static void test_parse_encryption_fields(void **state)
     cs_error err;
     assert_int_equal(cs_header_parse(file.data, file.len, file.len, &h, &err), CS_OK);
     assert_true(h.has_encryption);
-    assert_bytes_hex(h.enc.iv, "c50d1b37de90ecccb2e54d1f05cf9769");
+    test_assert_bytes_hex(h.enc.iv, "c50d1b37de90ecccb2e54d1f05cf9769");
     assert_int_equal(h.enc.padding_count, 12);
     assert_int_equal(h.enc.key_bits, 2048);
     assert_int_equal(h.enc.key_algorithm, 1);
     assert_int_equal(h.enc.encrypted_key.len, 256);
     assert_int_equal(h.enc.key_bits, 8 * h.enc.encrypted_key.len);
     assert_int_equal(h.enc.content_digest_code, CS_DIGEST_SHA1);
-    assert_bytes_hex(h.enc.content_digest, "a248ca7bcf8b042a7d93ec606db8a0a74003b809");
+    test_assert_bytes_hex(h.enc.content_digest, "a248ca7bcf8b042a7d93ec606db8a0a74003b809");
     /* The body is AES-CBC: whole blocks, padding_count bytes of it added. */
     assert_int_equal((file.len - h.length) % 16, 0);
     cs_buf_release(&file);
@@ -489,7 +454,7 @@ static void test_shuffled_header(void **state)
 {
     (void)state;
     cs_signer s;
-    load_signer("signer1024.pem", &s);
+    test_load_signer("vectors/signer1024.pem", &s);
     const char *body = "shuffled body";
     cs_buf b = CS_BUF_INIT;
 
@@ -545,8 +510,8 @@ static void test_shuffled_header(void **state)
     assert_int_equal(h.signature_offset, sig_pos);
     assert_int_equal(h.signature.len, 128);
     assert_int_equal(h.signature_modulus, 1);
-    assert_bytes_str(h.filename, "shuffled.sgn");
-    assert_bytes_str(h.signer_name, SIGNER1024);
+    test_assert_bytes_str(h.filename, "shuffled.sgn");
+    test_assert_bytes_str(h.signer_name, SIGNER1024);
     assert_int_equal(h.timestamp, 123456789);
     assert_int_equal(cs_header_verify_buffer(&h, file, b.len, s.cert, &err), CS_OK);
     file[b.len - 1] ^= 1;
@@ -587,7 +552,7 @@ static void test_draft_reproduces_vectors(void **state)
         assert_int_equal(cs_header_parse(file.data, file.len, file.len, &parsed, &err), CS_OK);
 
         cs_signer s;
-        load_signer(v->pem, &s);
+        test_load_signer(test_vector_path(v->pem), &s);
         cs_header_spec spec;
         spec_for(v, &s, &spec);
         if (parsed.has_encryption)
@@ -626,7 +591,7 @@ static void test_draft_streaming(void **state)
     cs_buf file = CS_BUF_INIT;
     read_vector(v->file, &file);
     cs_signer s;
-    load_signer(v->pem, &s);
+    test_load_signer(test_vector_path(v->pem), &s);
     cs_header_spec spec;
     spec_for(v, &s, &spec);
     cs_header_draft d;
@@ -652,7 +617,7 @@ static void test_draft_without_timestamp(void **state)
 {
     (void)state;
     cs_signer s;
-    load_signer("signer1024.pem", &s);
+    test_load_signer("vectors/signer1024.pem", &s);
     cs_header_spec spec = {.version = {1, 0}, .digest_code = CS_DIGEST_SHA1, .filename = "x.sgn"};
     cs_signer_fill_spec(&s, &spec);
     cs_header_draft d;
@@ -667,7 +632,7 @@ static void test_draft_without_timestamp(void **state)
     assert_int_equal(cs_header_parse(file.data, file.len, file.len, &h, &err), CS_OK);
     assert_false(h.has_timestamp);
     assert_false(h.has_signer_version);
-    assert_bytes_str(h.filename, "x.sgn");
+    test_assert_bytes_str(h.filename, "x.sgn");
     assert_int_equal(cs_header_verify_buffer(&h, file.data, file.len, s.cert, &err), CS_OK);
     cs_buf_release(&file);
     cs_header_draft_release(&d);
@@ -749,9 +714,9 @@ static void test_verify(void **state)
     (void)state;
     cs_buf file = CS_BUF_INIT;
     read_vector("SEP58971ECC97C1.cnf.xml.sgn", &file);
-    cs_cert *asterisk = load_cert("vectors/asterisk.pem");
-    cs_cert *sast = load_cert("vectors/sast.pem");
-    cs_cert *ec = load_cert("vectors/apache-ec.pem");
+    cs_cert *asterisk = test_load_cert("vectors/asterisk.pem");
+    cs_cert *sast = test_load_cert("vectors/sast.pem");
+    cs_cert *ec = test_load_cert("vectors/apache-ec.pem");
     cs_header h;
     cs_error err;
     assert_int_equal(cs_header_parse(file.data, file.len, file.len, &h, &err), CS_OK);
@@ -813,7 +778,7 @@ static void test_verify_all_vectors(void **state)
     for (size_t i = 0; i < N_VECTORS; i++) {
         char path[256];
         snprintf(path, sizeof path, "vectors/%s", vectors[i].pem);
-        cs_cert *cert = load_cert(path);
+        cs_cert *cert = test_load_cert(path);
         cs_buf file = CS_BUF_INIT;
         read_vector(vectors[i].file, &file);
         cs_header h;

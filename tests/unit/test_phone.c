@@ -29,29 +29,12 @@ static char tmpdir[] = "/tmp/test_phone.XXXXXX";
 
 /* --- helpers ----------------------------------------------------------- */
 
-static void load_signer(cs_signer *s, const char *name)
-{
-    cs_error err;
-    const char *failed;
-    if (cs_signer_load(s, test_data_path(name), NULL, &failed, &err) != CS_OK)
-        fail_msg("%s: %s", name, err.message);
-}
-
-static cs_cert *load_cert(const char *name)
-{
-    cs_cert *cert;
-    cs_error err;
-    if (cs_cert_load_file(test_data_path(name), &cert, &err) != CS_OK)
-        fail_msg("%s: %s", name, err.message);
-    return cert;
-}
-
 static int setup(void **state)
 {
     (void)state;
-    load_signer(&sast, "vectors/sast.pem");
-    load_signer(&sast2, "vectors/sast2.pem");
-    load_signer(&asterisk, "vectors/asterisk.pem");
+    test_load_signer("vectors/sast.pem", &sast);
+    test_load_signer("vectors/sast2.pem", &sast2);
+    test_load_signer("vectors/asterisk.pem", &asterisk);
     return mkdtemp(tmpdir) == NULL ? -1 : 0;
 }
 
@@ -275,7 +258,7 @@ static void test_too_large(void **state)
 static void test_https_needs_ec_tftp(void **state)
 {
     (void)state;
-    cs_cert *ec = load_cert("vectors/apache-ec.pem");
+    cs_cert *ec = test_load_cert("vectors/apache-ec.pem");
     cs_tl_entry without[] = {{CS_ROLE_SAST, sast.cert}, {CS_ROLE_TFTP, asterisk.cert}};
     cs_tl_entry with[] = {{CS_ROLE_SAST, sast.cert}, {CS_ROLE_TFTP, ec}};
     cs_buf list = CS_BUF_INIT;
@@ -371,7 +354,7 @@ static void test_bad_signature(void **state)
 static void test_ec_signer(void **state)
 {
     (void)state;
-    cs_cert *ec = load_cert("vectors/tvs-ec256.pem");
+    cs_cert *ec = test_load_cert("vectors/tvs-ec256.pem");
     cs_tl_entry entries[] = {{CS_ROLE_SAST, sast.cert}, {CS_ROLE_SAST, ec}};
     cs_buf list = CS_BUF_INIT;
     build_list(&list, entries, 2, 0);
@@ -388,9 +371,9 @@ static void test_ec_signer(void **state)
 static void test_ec_curve(void **state)
 {
     (void)state;
-    cs_cert *k256 = load_cert("verify/secp256k1.pem");
-    cs_cert *p256 = load_cert("vectors/tvs-ec256.pem");
-    cs_cert *p384 = load_cert("vectors/apache-ec.pem");
+    cs_cert *k256 = test_load_cert("verify/secp256k1.pem");
+    cs_cert *p256 = test_load_cert("vectors/tvs-ec256.pem");
+    cs_cert *p384 = test_load_cert("vectors/apache-ec.pem");
     cs_tl_entry entries[] = {{CS_ROLE_SAST, sast.cert},
                              {CS_ROLE_TVS, p256},
                              {CS_ROLE_TFTP, p384},
@@ -574,7 +557,7 @@ static void test_signed_file_format(void **state)
 static void test_signed_file_ec_signer(void **state)
 {
     (void)state;
-    cs_cert *ec = load_cert("vectors/apache-ec.pem");
+    cs_cert *ec = test_load_cert("vectors/apache-ec.pem");
     cs_buf subject = CS_BUF_INIT, issuer = CS_BUF_INIT;
     cs_error err;
     assert_int_equal(cs_cert_subject(ec, &subject, &err), CS_OK);
@@ -676,7 +659,7 @@ static void test_rollover(void **state)
 
 static void check_server(const char *pem, cs_service service, const char *list_name, cs_findings *f)
 {
-    cs_cert *cert = load_cert(pem);
+    cs_cert *cert = test_load_cert(pem);
     cs_buf data = CS_BUF_INIT;
     cs_trustlist tl;
     cs_phone_list list = {"ITL.tlv", vector_list(list_name, &data, &tl)};

@@ -68,13 +68,6 @@ static const char *tmp_path(const char *name)
     return path[next];
 }
 
-static const char *vector_path(const char *name)
-{
-    static char path[512];
-    snprintf(path, sizeof path, "vectors/%s", name);
-    return test_data_path(path);
-}
-
 static void write_file(const char *path, const void *data, size_t len)
 {
     cs_error err;
@@ -121,19 +114,11 @@ static void assert_no_temp_files(void)
     closedir(d);
 }
 
-static void load_signer(const char *pem, cs_signer *signer)
-{
-    cs_error err;
-    const char *failed;
-    if (cs_signer_load(signer, vector_path(pem), NULL, &failed, &err) != CS_OK)
-        fail_msg("%s: %s", failed, err.message);
-}
-
 /* A vector's header, and its body (the bytes after the header). */
 static void split_vector(const char *name, cs_buf *file, cs_header *hdr, cs_bytes *body)
 {
     cs_error err;
-    read_file(vector_path(name), file);
+    read_file(test_vector_path(name), file);
     assert_int_equal(cs_header_parse(file->data, file->len, file->len, hdr, &err), CS_OK);
     body->data = file->data + hdr->length;
     body->len = file->len - hdr->length;
@@ -153,7 +138,7 @@ static void build_vector(const sgn_vector *v, bool clone_key)
     write_file(in, body.data, body.len);
 
     cs_signer signer;
-    load_signer(v->pem, &signer);
+    test_load_signer(test_vector_path(v->pem), &signer);
     cs_header_spec spec;
     cs_sgn_spec_init(&spec, &signer, v->digest, hdr.timestamp);
     spec.filename = v->filename;
@@ -192,7 +177,7 @@ static void test_build_with_cloned_key(void **state)
 static void load_cert(const char *pem, cs_cert **cert)
 {
     cs_error err;
-    if (cs_cert_load_file(vector_path(pem), cert, &err) != CS_OK)
+    if (cs_cert_load_file(test_vector_path(pem), cert, &err) != CS_OK)
         fail_msg("%s: %s", pem, err.message);
 }
 
@@ -206,7 +191,7 @@ static void test_verify_vectors(void **state)
         load_cert(vectors[i].pem, &cert);
         cs_sgn_file f;
         cs_error err;
-        assert_int_equal(cs_sgn_open(&f, vector_path(vectors[i].sgn), &err), CS_OK);
+        assert_int_equal(cs_sgn_open(&f, test_vector_path(vectors[i].sgn), &err), CS_OK);
         assert_int_equal(cs_sgn_verify(&f, cert, &err), CS_OK);
         /* Verifying again reads the body again from its start. */
         assert_int_equal(cs_sgn_verify(&f, cert, &err), CS_OK);
@@ -229,7 +214,7 @@ static void test_extract_vectors(void **state)
         cs_sgn_file f;
         cs_error err;
         const char *out = tmp_path("body");
-        assert_int_equal(cs_sgn_open(&f, vector_path(vectors[i].sgn), &err), CS_OK);
+        assert_int_equal(cs_sgn_open(&f, test_vector_path(vectors[i].sgn), &err), CS_OK);
         assert_int_equal(cs_sgn_extract(&f, out, &err), CS_OK);
         cs_sgn_close(&f);
         assert_file_equals(out, body.data, body.len);
@@ -374,7 +359,7 @@ static void test_build_failures(void **state)
 {
     (void)state;
     cs_signer signer;
-    load_signer("asterisk.pem", &signer);
+    test_load_signer(test_vector_path("asterisk.pem"), &signer);
     cs_header_spec spec;
     cs_sgn_spec_init(&spec, &signer, CS_DIGEST_SHA1, 1767323045u);
     cs_error err;
@@ -434,7 +419,7 @@ static void test_large_body(void **state)
     write_file(in, body, len);
 
     cs_signer signer;
-    load_signer("asterisk.pem", &signer);
+    test_load_signer(test_vector_path("asterisk.pem"), &signer);
     cs_header_spec spec;
     cs_sgn_spec_init(&spec, &signer, CS_DIGEST_SHA512, 1767323045u);
     cs_error err;

@@ -91,44 +91,6 @@ static void read_vector(const char *name, cs_buf *out)
     test_read_data(path, out);
 }
 
-static const char *vector_path(const char *name)
-{
-    static char path[256];
-    snprintf(path, sizeof path, "vectors/%s", name);
-    return test_data_path(path);
-}
-
-static cs_cert *load_cert(const char *pem)
-{
-    cs_cert *cert = NULL;
-    cs_error err;
-    if (cs_cert_load_file(vector_path(pem), &cert, &err) != CS_OK)
-        fail_msg("%s: %s", pem, err.message);
-    return cert;
-}
-
-static void load_signer(const char *pem, cs_signer *s)
-{
-    const char *failed;
-    cs_error err;
-    if (cs_signer_load(s, vector_path(pem), NULL, &failed, &err) != CS_OK)
-        fail_msg("%s: %s", pem, err.message);
-}
-
-static void assert_bytes_str(cs_bytes b, const char *s)
-{
-    assert_int_equal(b.len, strlen(s));
-    assert_memory_equal(b.data, s, b.len);
-}
-
-static void assert_bytes_hex(cs_bytes b, const char *hex)
-{
-    char text[2 * 64 + 1];
-    assert_true(b.len <= 64);
-    cs_hex(b.data, b.len, text);
-    assert_string_equal(text, hex);
-}
-
 static int parse_copy(const cs_buf *file, size_t len, cs_trustlist *tl, uint8_t **copy,
                       cs_error *err)
 {
@@ -144,9 +106,9 @@ static void check_record(const expected_record *want, const cs_tl_record *rec)
     assert_true(rec->has_role);
     assert_int_equal(rec->role, want->role);
     assert_true(rec->has_subject && rec->has_issuer && rec->has_serial);
-    assert_bytes_str(rec->subject, want->subject);
-    assert_bytes_str(rec->issuer, want->subject); /* self-signed */
-    assert_bytes_hex(rec->serial, want->serial);
+    test_assert_bytes_str(rec->subject, want->subject);
+    test_assert_bytes_str(rec->issuer, want->subject); /* self-signed */
+    test_assert_bytes_hex(rec->serial, want->serial);
     assert_true(rec->has_public_key && rec->has_signature && rec->has_certificate);
     assert_int_equal(rec->public_key.len, want->public_key);
     assert_int_equal(rec->signature.len, want->signature);
@@ -159,10 +121,10 @@ static void check_record(const expected_record *want, const cs_tl_record *rec)
     cs_error err;
     assert_int_equal(cs_digest(CS_MD_SHA1, rec->certificate.data, rec->certificate.len, sha1, &err),
                      CS_OK);
-    assert_bytes_hex((cs_bytes){sha1, sizeof sha1}, want->sha1);
+    test_assert_bytes_hex((cs_bytes){sha1, sizeof sha1}, want->sha1);
 
     /* The record's fields are the certificate's. */
-    cs_cert *cert = load_cert(want->pem);
+    cs_cert *cert = test_load_cert(test_vector_path(want->pem));
     cs_bytes der = cs_cert_der(cert);
     assert_int_equal(der.len, rec->certificate.len);
     assert_memory_equal(der.data, rec->certificate.data, der.len);
@@ -199,7 +161,7 @@ static void test_parse_vectors(void **state)
         assert_int_equal(h->signer_version[0], 1);
         assert_int_equal(h->signer_version[1], want->signer_version);
         assert_int_equal(h->digest_code, want->digest);
-        assert_bytes_str(h->filename, want->filename);
+        test_assert_bytes_str(h->filename, want->filename);
         assert_int_equal(h->timestamp, want->timestamp);
 
         assert_int_equal(tl.count, want->count);
@@ -406,7 +368,7 @@ static void test_records_other_producers_write(void **state)
 {
     (void)state;
     cs_signer s;
-    load_signer("signer1024.pem", &s);
+    test_load_signer(test_vector_path("signer1024.pem"), &s);
     cs_buf body = CS_BUF_INIT;
     put_signer_record(&body, &s, true, true);
     /* No certificate, no signature, a role this program does not know. */
@@ -430,9 +392,9 @@ static void test_records_other_producers_write(void **state)
 
     const cs_tl_record *a = &tl.records[0];
     assert_true(a->has_dns_name);
-    assert_bytes_str(a->dns_name, "sast.example.com");
+    test_assert_bytes_str(a->dns_name, "sast.example.com");
     assert_true(a->has_ip_address);
-    assert_bytes_hex(a->ip_address, "c0a8010a");
+    test_assert_bytes_hex(a->ip_address, "c0a8010a");
     assert_true(a->has_certificate_hash);
     uint8_t sha1[20];
     cs_bytes der = cs_cert_der(s.cert);
@@ -449,7 +411,7 @@ static void test_records_other_producers_write(void **state)
     assert_true(b->has_role);
     assert_int_equal(b->role, 99);
     assert_null(cs_role_name(b->role));
-    assert_bytes_str(b->subject, "CN=Other");
+    test_assert_bytes_str(b->subject, "CN=Other");
 
     const cs_tl_record *c = &tl.records[2];
     assert_int_equal(c->length, 5);
@@ -469,7 +431,7 @@ static void test_signer_record_without_certificate(void **state)
 {
     (void)state;
     cs_signer s;
-    load_signer("signer1024.pem", &s);
+    test_load_signer(test_vector_path("signer1024.pem"), &s);
     cs_buf body = CS_BUF_INIT;
     put_signer_record(&body, &s, false, false);
     cs_buf file;
@@ -641,11 +603,11 @@ static const build_case builds[] = {
 static int build(const build_case *c, cs_buf *out, cs_error *err)
 {
     cs_signer signer;
-    load_signer(c->signer, &signer);
+    test_load_signer(test_vector_path(c->signer), &signer);
     cs_cert *certs[8] = {0};
     cs_tl_entry entries[8];
     for (size_t i = 0; i < c->count; i++) {
-        certs[i] = load_cert(c->entries[i].pem);
+        certs[i] = test_load_cert(test_vector_path(c->entries[i].pem));
         entries[i] = (cs_tl_entry){c->entries[i].role, certs[i]};
     }
     cs_tl_spec spec = {
