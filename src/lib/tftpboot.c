@@ -501,15 +501,6 @@ static int check_configs(tb_ctx *c)
 
 /* --- signed and encrypted files ---------------------------------------- */
 
-static char *with_suffix(const char *rel, const char *suffix)
-{
-    size_t n = strlen(rel) + strlen(suffix) + 1;
-    char *p = malloc(n);
-    if (p != NULL)
-        snprintf(p, n, "%s%s", rel, suffix);
-    return p;
-}
-
 /* rel without its last `n` characters. */
 static char *without_suffix(const char *rel, size_t n)
 {
@@ -545,8 +536,8 @@ static int check_xml_file(tb_ctx *c, const char *rel, cs_phone_list *lists)
 {
     c->counts->xml_files++;
     size_t n = lists_for(c, rel, true, lists);
-    char *sgn = with_suffix(rel, ".sgn");
-    char *enc = with_suffix(rel, ".enc.sgn");
+    char *sgn = cs_path_append(rel, ".sgn");
+    char *enc = cs_path_append(rel, ".enc.sgn");
     int rc = CS_OK;
     if (sgn == NULL || enc == NULL) {
         rc = cs_fail(c->err, CS_ERROR, "out of memory");
@@ -577,7 +568,7 @@ static bool is_encrypted_part(const tb_ctx *c, const char *rel)
     if (ends_with(rel, ".enc.sgn"))
         return true;
     char *base = without_suffix(rel, strlen(".sgn"));
-    char *enc = base ? with_suffix(base, ".enc.sgn") : NULL;
+    char *enc = base ? cs_path_append(base, ".enc.sgn") : NULL;
     bool yes = enc != NULL && has_file(c, enc);
     free(base);
     free(enc);
@@ -614,7 +605,7 @@ static int check_signed(tb_ctx *c, const char *rel, cs_phone_list *lists)
 static int check_companion(tb_ctx *c, const char *enc_rel)
 {
     char *base = without_suffix(enc_rel, strlen(".enc.sgn"));
-    char *sgn = base ? with_suffix(base, ".sgn") : NULL;
+    char *sgn = base ? cs_path_append(base, ".sgn") : NULL;
     if (sgn == NULL) {
         free(base);
         return cs_fail(c->err, CS_ERROR, "out of memory");

@@ -4,31 +4,13 @@ source "$(dirname "$0")/lib/common.bash"
 
 V=$DATA/vectors
 
-expect_out() {
-    if grep -qE -- "$1" "$WORK/out"; then pass; else
-        fail "stdout does not match '$1':"
-        sed 's/^/  stdout: /' "$WORK/out" >&2
-    fi
-}
-
-expect_err() {
-    if grep -qE -- "$1" "$WORK/err"; then pass; else
-        fail "stderr does not match '$1':"
-        sed 's/^/  stderr: /' "$WORK/err" >&2
-    fi
-}
-
-expect_quiet_stderr() {
-    if [[ -s $WORK/err ]]; then fail "unexpected stderr: $(head -n 3 "$WORK/err")"; else pass; fi
-}
-
 # --help on stdout, exit 0, listing every command and old name.
 for help in --help -h help; do
     expect_status 0 ciscosec "$help"
     expect_out '^Usage: ciscosec COMMAND'
     expect_out '^  tlv +'
     expect_out '^  tlvfile += ciscosec tlv$'
-    expect_quiet_stderr
+    expect_no_stderr
 done
 
 # --version: the program's and mbedTLS's versions.
@@ -36,7 +18,7 @@ for version in --version -V; do
     expect_status 0 ciscosec "$version"
     expect_out '^ciscosec [0-9]+\.[0-9]+\.[0-9]+'
     expect_out '^built with mbedTLS [0-9]+\.[0-9]+\.[0-9]+$'
-    expect_quiet_stderr
+    expect_no_stderr
 done
 
 # No arguments, or an unknown command: usage on stderr, exit 2.

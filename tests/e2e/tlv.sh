@@ -48,30 +48,6 @@ flip_byte() {
     printf "\\$(printf '%03o' $((old ^ 0xFF)))" | dd of="$1" bs=1 seek="$2" conv=notrunc status=none
 }
 
-# expect_no_stderr: the command said nothing on stderr.
-expect_no_stderr() {
-    if [[ -s $WORK/err ]]; then
-        fail "unexpected stderr: $(head -n 3 "$WORK/err")"
-    else
-        pass
-    fi
-}
-
-# expect_err_mentions TEXT: stderr contains TEXT (fixed string).
-expect_err_mentions() {
-    if grep -qF -- "$1" "$WORK/err"; then pass; else
-        fail "stderr does not mention '$1':"
-        sed 's/^/  stderr: /' "$WORK/err" >&2
-    fi
-}
-
-expect_out_mentions() {
-    if grep -qF -- "$1" "$WORK/out"; then pass; else
-        fail "stdout does not mention '$1':"
-        sed 's/^/  stdout: /' "$WORK/out" >&2
-    fi
-}
-
 # --- building the vectors, both spellings ------------------------------
 
 mkdir new legacy permuted short

@@ -76,6 +76,25 @@ expect_one_line_error() {
     pass
 }
 
+# expect_out REGEX, expect_err REGEX: the last expect_status's stdout or
+# stderr has a line matching REGEX. expect_out_mentions TEXT and
+# expect_err_mentions TEXT: it contains TEXT as written.
+expect_stream() { # out|err E|F PATTERN VERB
+    if grep -q"$2" -- "$3" "$WORK/$1"; then pass; else
+        fail "std$1 does not $4 '$3':"
+        sed "s/^/  std$1: /" "$WORK/$1" >&2
+    fi
+}
+expect_out() { expect_stream out E "$1" match; }
+expect_err() { expect_stream err E "$1" match; }
+expect_out_mentions() { expect_stream out F "$1" mention; }
+expect_err_mentions() { expect_stream err F "$1" mention; }
+
+# expect_no_stderr: the command said nothing on stderr.
+expect_no_stderr() {
+    if [[ -s $WORK/err ]]; then fail "unexpected stderr: $(head -n 3 "$WORK/err")"; else pass; fi
+}
+
 expect_same_file() {
     if cmp -s "$1" "$2"; then pass; else fail "$1 differs from $2"; fi
 }

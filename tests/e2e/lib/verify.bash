@@ -6,16 +6,6 @@ V=$DATA/vectors
 AT=(--at 2030-01-01T00:00:00Z)
 export SOURCE_DATE_EPOCH=1767323045
 
-# expect_out REGEX: stdout of the last expect_status matches.
-expect_out() {
-    if grep -qE -- "$1" "$WORK/out"; then
-        pass
-    else
-        fail "stdout does not match '$1'"
-        sed 's/^/  stdout: /' "$WORK/out" >&2
-    fi
-}
-
 expect_not_out() {
     if grep -qE -- "$1" "$WORK/out"; then
         fail "stdout matches '$1'"
