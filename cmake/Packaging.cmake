@@ -3,7 +3,9 @@
 # installs: the binary, the old tools' names as symlinks, the man pages and
 # the bash and zsh completions. Its Depends field comes from the shared
 # libraries the binary links (dpkg-shlibdeps, from dpkg-dev), so it follows
-# whatever the build found. Build against the system's libraries: a library
+# whatever the build found. It carries the licence as Debian's
+# machine-readable copyright file (packaging/debian/copyright, installed by
+# every install), a changelog.Debian.gz and lintian overrides (DebLayout.cmake). Build against the system's libraries: a library
 # that no installed package owns (mbedTLS 3.6 unpacked under /tmp, say)
 # makes dpkg-shlibdeps fail.
 #
@@ -39,6 +41,16 @@ set(CPACK_DEBIAN_PACKAGE_CONTROL_STRICT_PERMISSION ON)
 set(CPACK_PACKAGING_INSTALL_PREFIX "/usr")
 set(CPACK_STRIP_FILES ON)
 set(CPACK_GENERATOR "DEB")
-list(APPEND CPACK_PRE_BUILD_SCRIPTS "${CMAKE_CURRENT_LIST_DIR}/DebZshCompletion.cmake")
+list(APPEND CPACK_PRE_BUILD_SCRIPTS "${CMAKE_CURRENT_LIST_DIR}/DebLayout.cmake")
+
+# For DebLayout.cmake: the Debian changelog (dated by SOURCE_DATE_EPOCH when
+# set, for a reproducible package) and the lintian overrides.
+string(TIMESTAMP changelog_date "%a, %d %b %Y %H:%M:%S +0000" UTC)
+configure_file("${PROJECT_SOURCE_DIR}/packaging/debian/changelog.in"
+               "${PROJECT_BINARY_DIR}/changelog.Debian" @ONLY)
+set(CPACK_CISCOSEC_CHANGELOG "${PROJECT_BINARY_DIR}/changelog.Debian")
+set(CPACK_CISCOSEC_LINTIAN_OVERRIDES "${PROJECT_SOURCE_DIR}/packaging/debian/lintian-overrides")
+set(CPACK_CISCOSEC_GZIP "${GZIP_EXECUTABLE}")
+set(CPACK_CISCOSEC_STRIP "${CMAKE_STRIP}")
 
 include(CPack)

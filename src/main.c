@@ -30,26 +30,20 @@ static const command commands[] = {
     {"verify", cmd_verify, "check files, updates, servers and directories as a phone would"},
 };
 
-/* The old tools' names. Each is a row here and a symlink on install
- * (`ciscosec --list-links` prints them for CMake). `verb`, when set, is put
- * in front of the arguments: `stripsgn F` is `ciscosec sgn remove F`. */
+/* The old tools' names (src/aliases.def, the one table of them). `verb`,
+ * when not empty, is put in front of the arguments: `stripsgn F` is
+ * `ciscosec sgn remove F`. */
 typedef struct alias {
     const char *name;
     const char *command;
     const char *verb;
 } alias;
 
-/* A row a line, as a table reads. */
-/* clang-format off */
 static const alias aliases[] = {
-    {"certhash", "cert", "hash"},
-    {"enccnf", "enc", NULL},
-    {"mkcert", "cert", "new"},
-    {"sgnfile", "sgn", NULL},
-    {"stripsgn", "sgn", "remove"},
-    {"tlvfile", "tlv", NULL},
+#define ALIAS(name, command, verb) {#name, #command, #verb},
+#include "aliases.def"
+#undef ALIAS
 };
-/* clang-format on */
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -80,7 +74,7 @@ static void usage(FILE *out)
     fprintf(out, "\nThe old certutils names run the same commands with their own options:\n");
     for (size_t i = 0; i < COUNT(aliases); i++)
         fprintf(out, "  %-8s = ciscosec %s%s%s\n", aliases[i].name, aliases[i].command,
-                aliases[i].verb ? " " : "", aliases[i].verb ? aliases[i].verb : "");
+                aliases[i].verb[0] != '\0' ? " " : "", aliases[i].verb);
     fprintf(out, "\n'ciscosec COMMAND --help' describes a command. Exit status: 0 success or\n"
                  "valid, 1 checked and found invalid, 2 usage, I/O or format error.\n");
 }
@@ -98,7 +92,7 @@ static int run_alias(const alias *a, int argc, char **argv)
 {
     const command *cmd = find_command(a->command);
     cli_ctx c = {.prog = a->name, .legacy = true};
-    if (a->verb == NULL)
+    if (a->verb[0] == '\0')
         return cmd->run(argc, argv, &c);
 
     /* A new vector with the verb after argv[0]. */

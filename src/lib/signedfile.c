@@ -63,9 +63,12 @@ int cs_sgn_strip_name(const char *path, char **out, cs_error *err)
 /* --- input ------------------------------------------------------------- */
 
 /* Opens a regular file for reading. O_NONBLOCK keeps a FIFO given by
- * mistake from hanging the open; fstat then refuses it. */
+ * mistake from hanging the open; fstat then refuses it. *fd_out is -1 on
+ * failure, so that it is never read unset (the compiler cannot tell that
+ * the error helpers never return CS_OK). */
 static int open_input(const char *path, int *fd_out, struct stat *st, cs_error *err)
 {
+    *fd_out = -1;
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
     if (fd < 0)
         return io_fail(err, "cannot open");

@@ -32,7 +32,7 @@ expect_status 2 ciscosec --frobnicate
 expect_err "unknown command '--frobnicate'"
 expect_status 2 ciscosec ''
 
-# The links: one name a line, the list that CMake installs as symlinks.
+# The old names, one a line (src/aliases.def; tests/e2e/aliases.sh compares).
 expect_status 0 ciscosec --list-links
 expect_out '^tlvfile$'
 if grep -qvE '^[a-z0-9]+$' "$WORK/out"; then fail "odd link names: $(cat "$WORK/out")"; else pass; fi

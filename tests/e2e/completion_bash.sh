@@ -81,7 +81,7 @@ expect_lacks() {
 }
 
 # --- registration: every name uses the function
-for name in ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash; do
+for name in ciscosec $(old_names); do
     if complete -p "$name" 2>/dev/null | grep -q -- '-F _ciscosec '; then pass; else
         fail "no completion registered for $name"
     fi
@@ -206,7 +206,7 @@ long_options_in() { grep -oE -- '--[a-z][a-z0-9-]*' | LC_ALL=C sort -u; }
 # subset A B: the lines of A that are not in B, on one line.
 missing_from() { comm -23 <(echo "$1") <(echo "$2") | sed '/^$/d' | tr '\n' ' '; }
 mapfile -t commands < <(ciscosec --help | sed -nE 's/^  ([a-z]+) .*/\1/p' |
-    grep -vxE 'tlvfile|sgnfile|stripsgn|enccnf|mkcert|certhash' || true)
+    grep -vxF -f <(old_names) || true)
 if ((${#commands[@]} == 0)); then fail "ciscosec --help lists no commands"; fi
 for cmd in "${commands[@]}"; do
     if [[ -z ${_ciscosec_verbs[$cmd]:-} ]]; then

@@ -25,7 +25,8 @@ if ! command -v man >/dev/null || ! command -v groff >/dev/null; then
 fi
 
 commands=(tlv sgn cert enc verify)
-old_names=(tlvfile sgnfile stripsgn enccnf mkcert certhash)
+mapfile -t old_names < <(old_names)
+our_pages="ciscosec|$(old_names | paste -sd'|')" # a regex: this project's pages
 sections=(NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" FILES EXAMPLES "SEE ALSO")
 
 # --- every page there, renders cleanly, has its sections
@@ -54,7 +55,7 @@ for file in "$DOCS"/*.1; do
         if grep -qx "\\.SH \"\\?$section\"\\?" "$file"; then pass; else fail "$name has no $section section"; fi
     done
     # Every page named in SEE ALSO from this project exists.
-    for ref in $(sed -n '/^\.SH SEE ALSO/,$p' "$file" | grep -oE '^\.BR (ciscosec|tlvfile|sgnfile|stripsgn|enccnf|mkcert|certhash)[^ ]* \(1\)' | awk '{print $2}' | sed 's/\\-/-/g'); do
+    for ref in $(sed -n '/^\.SH SEE ALSO/,$p' "$file" | grep -oE "^\.BR ($our_pages)[^ ]* \(1\)" | awk '{print $2}' | sed 's/\\-/-/g'); do
         [[ -e $DOCS/$ref.1 ]] && pass || fail "$name refers to $ref(1), which does not exist"
     done
 done

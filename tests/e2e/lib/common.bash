@@ -33,6 +33,11 @@ SHIM
     PATH="$shims:$PATH"
 fi
 
+# shellcheck source=aliases.bash
+source "$(dirname "${BASH_SOURCE[0]}")/aliases.bash"
+# old_names: the old tools' names, from src/aliases.def.
+old_names() { alias_rows "${SRC:?SRC must name the source tree}" | cut -d' ' -f1; }
+
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ciscosec-test.XXXXXX")
 trap 'rm -rf "$WORK" ${shims:+"$shims"}' EXIT
 cd "$WORK"

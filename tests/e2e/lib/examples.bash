@@ -10,9 +10,6 @@ available() {
     while [[ ${words[0]:-} == *=* ]]; do words=("${words[@]:1}"); done
     case ${words[0]:-} in
     ciscosec) [[ ${words[1]:-} == -* ]] || ciscosec "${words[1]:-}" --help >/dev/null 2>&1 ;;
-    tlvfile | sgnfile | stripsgn | enccnf | mkcert | certhash)
-        ciscosec --list-links | grep -qx "${words[0]}"
-        ;;
     *) return 0 ;;
     esac
 }
