@@ -1,12 +1,12 @@
 /* cs_buf: growth, the sticky failed flag, strings, secret buffers, and the
  * small byte helpers beside it. */
-#include "support.h"
+#include "support_base.h"
 
 #include <stdint.h>
 #include <string.h>
 
 #include "ciscosec/buf.h"
-#include "ciscosec/crypto.h"
+#include "ciscosec/zeroize.h"
 
 static void test_init_is_empty(void **state)
 {
