@@ -8,7 +8,9 @@
 #   - an outside library's headers (<mbedtls/...>, <libxml/...>, ...) are
 #     included only by that layer's sources: system headers are visible to
 #     every compiler run, so this is checked here rather than by the
-#     include directories.
+#     include directories;
+#   - a quoted include found beside the including file is in one of the
+#     layer's own folders (no "../crypto/internal.h" from another layer).
 #
 # usage: check-layers.sh NM SOURCE_DIR ARG...
 #   --outside=SYMBOL_PREFIXES:INCLUDE_PREFIXES  (comma-separated), per library
@@ -119,8 +121,23 @@ done
 for name in "${layers[@]}"; do
     IFS=, read -ra mine <<<"${own_includes[$name]}"
     IFS=, read -ra files <<<"${sources[$name]}"
+    # The folders of the layer's own sources: a quoted include found beside
+    # the including file must be in one of them, so that no layer reaches
+    # into another's private headers ("../crypto/internal.h").
+    folders=" "
     for file in "${files[@]}"; do
         [[ $file == /* ]] || file=$src/$file
+        folders+="$(cd "$(dirname "$file")" && pwd -P) "
+    done
+    for file in "${files[@]}"; do
+        [[ $file == /* ]] || file=$src/$file
+        while read -r header; do
+            local_header=$(dirname "$file")/$header
+            [[ -f $local_header ]] || continue # found through the layer's include path
+            folder=$(cd "$(dirname "$local_header")" && pwd -P)
+            [[ $folders == *" $folder "* ]] ||
+                fail "$name: ${file#"$src"/} includes \"$header\", private to another layer"
+        done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*"\([^"]*\)".*/\1/p' "$file")
         while read -r header; do
             if starts_with_any "$header" "${outside_includes[@]}" &&
                 ! starts_with_any "$header" "${mine[@]}"; then
