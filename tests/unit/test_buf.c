@@ -1,6 +1,6 @@
 /* cs_buf: growth, the sticky failed flag, strings, secret buffers, and the
  * small byte helpers beside it. */
-#include "support_base.h"
+#include "support.h"
 
 #include <stdint.h>
 #include <string.h>

@@ -1,6 +1,6 @@
 /* Safe file handling: bounded reads, atomic outputs, and the build time. */
 #define _GNU_SOURCE /* mkdtemp, setenv */
-#include "support_base.h"
+#include "support.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -1,7 +1,7 @@
 /* The TLV codec: the reader on valid, truncated and lying input (every
  * prefix of real files, each in an exact-size heap block so ASan sees any
  * over-read), the typed accessors, and the writer. */
-#include "support_base.h"
+#include "support.h"
 
 #include <stdlib.h>
 #include <string.h>
