@@ -1,12 +1,15 @@
-/* A TLS client that connects to a server the way a phone does (probes
- * layer): a TCP connection with a time limit, then the handshake of tls.h,
- * which accepts any certificate since the trust list, not a CA, decides
- * whether a phone would trust it. */
+/* A TLS client that connects to a server the way a phone does and brings
+ * back what the phone would judge: the server's certificate, the protocol
+ * version and the cipher suite.
+ *
+ * The handshake accepts any server certificate: whether a phone trusts it
+ * depends on its trust list, which the caller checks afterwards
+ * (cs_phone_check_server in phone.h), not on a certificate authority. */
 #ifndef CISCOSEC_TLSPROBE_H
 #define CISCOSEC_TLSPROBE_H
 
+#include "ciscosec/buf.h"
 #include "ciscosec/error.h"
-#include "ciscosec/tls.h"
 
 #define CS_TLS_DEFAULT_TIMEOUT_MS 10000u
 
@@ -17,11 +20,18 @@ typedef struct cs_tls_target {
     unsigned timeout_ms;    /* for the connection, and for each read */
 } cs_tls_target;
 
+typedef struct cs_tls_result {
+    cs_buf peer_cert;     /* the server's certificate, DER */
+    char version[16];     /* "TLSv1.2", "TLSv1.3" */
+    char ciphersuite[96]; /* mbedTLS's name of the suite */
+    char address[64];     /* the address connected to, numeric */
+} cs_tls_result;
+
 /* Connects and completes a handshake. CS_OK with *out filled in;
  * CS_INVALID when no TLS session came about (refused, timed out, the
  * handshake failed: a phone would fail too), with the reason in err;
- * CS_ERROR when the host name does not resolve or for local failures.
- * Release *out with cs_tls_result_release. */
+ * CS_ERROR when the host name does not resolve or for local failures. */
 int cs_tls_probe(const cs_tls_target *target, cs_tls_result *out, cs_error *err);
+void cs_tls_result_release(cs_tls_result *r);
 
 #endif

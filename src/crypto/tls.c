@@ -1,18 +1,91 @@
-/* TLS client sessions (tls.h): an mbedTLS handshake over a socket the
- * caller connected, that takes any certificate, since the trust list, not
- * a CA, decides whether a phone would trust it. */
+/* The TLS client of `verify tls` (tlsprobe.h): a TCP connection with a
+ * time limit, then an mbedTLS handshake that takes any certificate, since
+ * the trust list, not a CA, decides whether a phone would trust it. */
 #include "internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <mbedtls/net_sockets.h>
 #include <mbedtls/ssl.h>
 
-#include "ciscosec/tls.h"
+#include "ciscosec/tlsprobe.h"
+
+/* --- the TCP connection ------------------------------------------------ */
+
+static int set_blocking(int fd, bool blocking)
+{
+    int flags = fcntl(fd, F_GETFL);
+    if (flags < 0)
+        return -1;
+    flags = blocking ? flags & ~O_NONBLOCK : flags | O_NONBLOCK;
+    return fcntl(fd, F_SETFL, flags);
+}
+
+/* connect() with a time limit: non-blocking, then poll. Returns the
+ * connected (blocking) socket, or -1 with errno set. */
+static int connect_one(const struct addrinfo *ai, unsigned timeout_ms)
+{
+    int fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+    if (fd < 0)
+        return -1;
+    (void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+    int rc = set_blocking(fd, false);
+    if (rc == 0 && connect(fd, ai->ai_addr, ai->ai_addrlen) != 0) {
+        rc = -1;
+        if (errno == EINPROGRESS) {
+            struct pollfd p = {.fd = fd, .events = POLLOUT};
+            int n = poll(&p, 1, timeout_ms > INT32_MAX ? -1 : (int)timeout_ms);
+            int so_error = 0;
+            socklen_t len = sizeof so_error;
+            if (n == 0)
+                errno = ETIMEDOUT;
+            else if (n > 0 && getsockopt(fd, SOL_SOCKET, SO_ERROR, &so_error, &len) == 0)
+                errno = so_error;
+            rc = n > 0 && so_error == 0 ? 0 : -1;
+        }
+    }
+    if (rc == 0)
+        rc = set_blocking(fd, true);
+    if (rc != 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
+}
+
+static int connect_tcp(const cs_tls_target *t, int *fd_out, char *address, size_t size,
+                       cs_error *err)
+{
+    struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
+    struct addrinfo *res;
+    int gai = getaddrinfo(t->host, t->port, &hints, &res);
+    if (gai != 0)
+        return cs_fail(err, CS_ERROR, "cannot resolve '%s' port '%s': %s", t->host, t->port,
+                       gai_strerror(gai));
+    int fd = -1, saved = 0;
+    for (const struct addrinfo *ai = res; ai != NULL && fd < 0; ai = ai->ai_next) {
+        fd = connect_one(ai, t->timeout_ms);
+        saved = errno;
+        if (fd >= 0 && getnameinfo(ai->ai_addr, ai->ai_addrlen, address, (socklen_t)size, NULL, 0,
+                                   NI_NUMERICHOST) != 0)
+            snprintf(address, size, "%s", t->host);
+    }
+    freeaddrinfo(res);
+    if (fd < 0)
+        return cs_fail(err, CS_INVALID, "cannot connect to %s port %s: %s", t->host, t->port,
+                       strerror(saved));
+    *fd_out = fd;
+    return CS_OK;
+}
 
 /* mbedtls_net_send writes with write(), which raises SIGPIPE when the
  * server has gone; send() with MSG_NOSIGNAL reports it as an error. */
@@ -67,61 +140,41 @@ static int collect(const mbedtls_ssl_context *ssl, cs_tls_result *out, cs_error 
     return CS_OK;
 }
 
-struct cs_tls_client {
-    mbedtls_ssl_config conf;
-    mbedtls_ssl_context ssl;
-};
-
-int cs_tls_client_new(cs_tls_client **out, const char *servername, unsigned timeout_ms,
-                      cs_error *err)
+int cs_tls_probe(const cs_tls_target *target, cs_tls_result *out, cs_error *err)
 {
-    *out = NULL;
+    *out = (cs_tls_result){.peer_cert = CS_BUF_INIT};
     int rc = crypto_rng_ready(err); /* also sets up PSA, which TLS 1.3 needs */
     if (rc != CS_OK)
         return rc;
-    cs_tls_client *c = calloc(1, sizeof *c);
-    if (c == NULL)
-        return cs_fail(err, CS_ERROR, "out of memory");
-    mbedtls_ssl_config_init(&c->conf);
-    mbedtls_ssl_init(&c->ssl);
-    rc = configure(&c->conf, timeout_ms, err);
-    if (rc == CS_OK && (rc = mbedtls_ssl_setup(&c->ssl, &c->conf)) != 0)
+    mbedtls_net_context net;
+    mbedtls_ssl_config conf;
+    mbedtls_ssl_context ssl;
+    mbedtls_net_init(&net);
+    mbedtls_ssl_config_init(&conf);
+    mbedtls_ssl_init(&ssl);
+
+    rc = configure(&conf, target->timeout_ms, err);
+    if (rc == CS_OK && (rc = mbedtls_ssl_setup(&ssl, &conf)) != 0)
         rc = crypto_fail(err, CS_ERROR, rc, "cannot set up TLS");
     /* A NULL name sends no SNI, and says that no name is to be checked. */
-    if (rc == CS_OK && (rc = mbedtls_ssl_set_hostname(&c->ssl, servername)) != 0)
+    if (rc == CS_OK && (rc = mbedtls_ssl_set_hostname(&ssl, target->servername)) != 0)
         rc = crypto_fail(err, CS_ERROR, rc, "invalid server name");
-    if (rc != CS_OK) {
-        cs_tls_client_free(c);
-        return rc;
-    }
-    *out = c;
-    return CS_OK;
-}
-
-int cs_tls_client_handshake(cs_tls_client *client, int fd, cs_tls_result *out, cs_error *err)
-{
-    /* Not freed with mbedtls_net_free, which would close the caller's fd. */
-    mbedtls_net_context net;
-    mbedtls_net_init(&net);
-    net.fd = fd;
-    mbedtls_ssl_set_bio(&client->ssl, &net, send_nosignal, NULL, mbedtls_net_recv_timeout);
-    int rc = handshake(&client->ssl, err);
+    if (rc == CS_OK)
+        rc = connect_tcp(target, &net.fd, out->address, sizeof out->address, err);
     if (rc == CS_OK) {
-        rc = collect(&client->ssl, out, err);
-        (void)mbedtls_ssl_close_notify(&client->ssl);
+        mbedtls_ssl_set_bio(&ssl, &net, send_nosignal, NULL, mbedtls_net_recv_timeout);
+        rc = handshake(&ssl, err);
     }
-    /* The session must not keep a pointer to this stack frame. */
-    mbedtls_ssl_set_bio(&client->ssl, NULL, NULL, NULL, NULL);
+    if (rc == CS_OK) {
+        rc = collect(&ssl, out, err);
+        (void)mbedtls_ssl_close_notify(&ssl);
+    }
+    mbedtls_ssl_free(&ssl);
+    mbedtls_ssl_config_free(&conf);
+    mbedtls_net_free(&net);
+    if (rc != CS_OK)
+        cs_tls_result_release(out);
     return rc;
-}
-
-void cs_tls_client_free(cs_tls_client *client)
-{
-    if (client == NULL)
-        return;
-    mbedtls_ssl_free(&client->ssl);
-    mbedtls_ssl_config_free(&client->conf);
-    free(client);
 }
 
 void cs_tls_result_release(cs_tls_result *r)
