@@ -12,8 +12,8 @@
 #include <stdint.h>
 
 #include "ciscosec/buf.h"
-#include "ciscosec/error.h"
 #include "ciscosec/md.h"
+#include "ciscosec/error.h"
 
 /* Header tags. */
 enum cs_header_tag {

@@ -24,8 +24,8 @@ uint8_t *test_exact_copy(const uint8_t *data, size_t len);
 
 /* A certificate, key or signer from a file in tests/data (as named for
  * test_data_path); one that cannot be loaded fails the test. Only for the
- * tests whose layer has the signer (support_keys.c, formats): a test of
- * base or codec cannot see its header, and does not get these. */
+ * tests whose layer has the signer (formats): a test of base or codec
+ * cannot see its header, and does not get these. */
 #if __has_include("ciscosec/signer.h")
 #include "ciscosec/crypto.h"
 #include "ciscosec/signer.h"
