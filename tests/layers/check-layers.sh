@@ -14,16 +14,18 @@
 #
 # usage: check-layers.sh NM SOURCE_DIR ARG...
 #   --outside=SYMBOL_PREFIXES:INCLUDE_PREFIXES  (comma-separated), per library
-#   --layer=NAME|ARCHIVE|LAYERS|SYMBOL_PREFIXES|INCLUDE_PREFIXES|SOURCES
+#   --layer=NAME|ARCHIVE|LAYERS|SYMBOL_PREFIXES|INCLUDE_PREFIXES|LINKED_PREFIXES|SOURCES
 #     ARCHIVE is "-" for a layer with nothing built (services, the front end);
-#     the lists are comma-separated.
+#     SYMBOL_ and INCLUDE_PREFIXES are those of the outside libraries the
+#     layer uses, LINKED_PREFIXES those of the ones it links, which its
+#     archive must call; the lists are comma-separated.
 # cmake/Layers.cmake and tests/layers/CMakeLists.txt write the arguments.
 set -euo pipefail
 
 nm=$1 src=$2
 shift 2
 
-declare -A archive links own_symbols own_includes sources owner
+declare -A archive links own_symbols own_includes linked_symbols sources owner
 layers=()
 outside_symbols=()
 outside_includes=()
@@ -37,10 +39,10 @@ for arg in "$@"; do
         outside_includes+=("${list[@]}")
         ;;
     --layer=*)
-        IFS='|' read -r name a l s i f <<<"${arg#--layer=}"
+        IFS='|' read -r name a l s i k f <<<"${arg#--layer=}"
         layers+=("$name")
         archive[$name]=$a links[$name]=$l own_symbols[$name]=$s own_includes[$name]=$i
-        sources[$name]=$f
+        linked_symbols[$name]=$k sources[$name]=$f
         ;;
     *)
         echo "check-layers.sh: unknown argument $arg" >&2
@@ -97,7 +99,8 @@ for name in "${layers[@]}"; do
     [[ ${archive[$name]} == - || ! -f ${archive[$name]} ]] && continue
     allowed=$(reachable "$name")
     IFS=, read -ra mine <<<"${own_symbols[$name]}"
-    uses_outside=0
+    IFS=, read -ra linked <<<"${linked_symbols[$name]}"
+    calls_linked=0
     while read -r symbol; do
         defined_in=${owner[$symbol]:-}
         if [[ -n $defined_in ]]; then
@@ -105,16 +108,16 @@ for name in "${layers[@]}"; do
                 fail "$name uses $symbol from $defined_in, which it does not link"
         elif starts_with_any "$symbol" "${outside_symbols[@]}"; then
             if starts_with_any "$symbol" "${mine[@]}"; then
-                uses_outside=1
+                starts_with_any "$symbol" "${linked[@]}" && calls_linked=1
             else
-                fail "$name uses $symbol, from a library it does not link"
+                fail "$name uses $symbol, from a library it does not use"
             fi
         fi
     done < <("$nm" -u "${archive[$name]}" | awk '$1 == "U" { print $2 }' | sort -u)
     # A layer that links an outside library calls it: if nm showed no such
     # call, this check is reading the archives wrongly and proves nothing.
-    if ((${#mine[@]} && !uses_outside)); then
-        fail "$name links ${own_symbols[$name]}... but nm shows no use of it (check broken?)"
+    if ((${#linked[@]} && !calls_linked)); then
+        fail "$name links ${linked_symbols[$name]}... but nm shows no call to it (check broken?)"
     fi
 done
 
@@ -141,7 +144,7 @@ for name in "${layers[@]}"; do
         while read -r header; do
             if starts_with_any "$header" "${outside_includes[@]}" &&
                 ! starts_with_any "$header" "${mine[@]}"; then
-                fail "$name: ${file#"$src"/} includes <$header>, of a library $name does not link"
+                fail "$name: ${file#"$src"/} includes <$header>, of a library $name does not use"
             fi
         done < <(sed -n 's/^[[:space:]]*#[[:space:]]*include[[:space:]]*<\([^>]*\)>.*/\1/p' "$file")
     done
