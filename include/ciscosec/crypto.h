@@ -12,11 +12,11 @@
 
 #include "ciscosec/buf.h"
 #include "ciscosec/error.h"
+#include "ciscosec/md.h"
+#include "ciscosec/zeroize.h" /* callers that hold keys wipe them */
 
 #define CS_MAX_DIGEST_SIZE 64
 #define CS_MAX_SIGNATURE_SIZE 1024 /* RSA 8192: more than any phone takes */
-
-typedef enum cs_md { CS_MD_MD5, CS_MD_SHA1, CS_MD_SHA256, CS_MD_SHA384, CS_MD_SHA512 } cs_md;
 
 typedef enum cs_key_type { CS_KEY_OTHER, CS_KEY_RSA, CS_KEY_EC } cs_key_type;
 
@@ -26,9 +26,6 @@ typedef struct cs_hash cs_hash;
 
 /* "mbedTLS 2.28.3": the version the program was built with. */
 const char *cs_crypto_version(void);
-
-/* Overwrites memory in a way the compiler cannot drop. */
-void cs_zeroize(void *p, size_t len);
 
 /* Bytes of random from the thread's CTR_DRBG (seeded from entropy). */
 int cs_random(void *out, size_t len, cs_error *err);
@@ -51,10 +48,23 @@ void cs_cert_free(cs_cert *cert);
 cs_bytes cs_cert_der(const cs_cert *cert);
 /* The serial number as minimal unsigned big-endian bytes (no sign byte). */
 cs_bytes cs_cert_serial(const cs_cert *cert);
-/* Subject and issuer in the Cisco string form (names.h), appended to out
- * with a terminating NUL (use cs_buf_str). */
-int cs_cert_subject(const cs_cert *cert, cs_buf *out, cs_error *err);
-int cs_cert_issuer(const cs_cert *cert, cs_buf *out, cs_error *err);
+/* The attributes of the subject or issuer name, in certificate order:
+ *     cs_name_iter it = cs_cert_subject_attrs(cert);
+ *     cs_name_attr a;
+ *     while (cs_name_next(&it, &a)) ...
+ * The views point into the certificate. names.h writes them in the Cisco
+ * string form (cs_cert_subject, cs_cert_issuer). */
+typedef struct cs_name_attr {
+    cs_bytes oid;  /* DER contents of the attribute type */
+    int value_tag; /* ASN.1 string tag of the value */
+    cs_bytes value;
+} cs_name_attr;
+typedef struct cs_name_iter {
+    const void *next;
+} cs_name_iter;
+cs_name_iter cs_cert_subject_attrs(const cs_cert *cert);
+cs_name_iter cs_cert_issuer_attrs(const cs_cert *cert);
+bool cs_name_next(cs_name_iter *it, cs_name_attr *attr);
 cs_key_type cs_cert_key_type(const cs_cert *cert);
 size_t cs_cert_key_bits(const cs_cert *cert);
 /* The public key as a trust list stores it: RSA as a DER RSAPublicKey,

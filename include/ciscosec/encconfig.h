@@ -23,7 +23,7 @@
 #include "ciscosec/crypto.h"
 #include "ciscosec/error.h"
 #include "ciscosec/fileio.h"
-#include "ciscosec/header.h"
+#include "ciscosec/header_sign.h"
 
 /* RSA sizes a device certificate may have to receive an encrypted file. */
 #define CS_ENC_MIN_DEVICE_BITS 1024u

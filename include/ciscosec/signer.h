@@ -6,7 +6,8 @@
 #include "ciscosec/buf.h"
 #include "ciscosec/crypto.h"
 #include "ciscosec/error.h"
-#include "ciscosec/header.h"
+#include "ciscosec/header_sign.h"
+#include "ciscosec/names.h"
 
 typedef struct cs_signer {
     cs_cert *cert;

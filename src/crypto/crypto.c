@@ -15,7 +15,6 @@
 #endif
 
 #include "ciscosec/fileio.h"
-#include "ciscosec/names.h"
 
 /* PEM certificates and keys are small; refuse anything absurd early. */
 #define MAX_PEM_FILE (1024 * 1024)
@@ -41,12 +40,6 @@ void crypto_setup(void)
 const char *cs_crypto_version(void)
 {
     return "mbedTLS " MBEDTLS_VERSION_STRING;
-}
-
-void cs_zeroize(void *p, size_t len)
-{
-    if (p != NULL && len > 0)
-        mbedtls_platform_zeroize(p, len);
 }
 
 int crypto_fail(cs_error *err, int status, int mbed_rc, const char *what)
@@ -283,32 +276,28 @@ cs_bytes cs_cert_serial(const cs_cert *cert)
     return (cs_bytes){s->p + skip, s->len - skip};
 }
 
-static int format_name(const mbedtls_x509_name *name, cs_buf *out, cs_error *err)
+cs_name_iter cs_cert_subject_attrs(const cs_cert *cert)
 {
-    cs_buf text = CS_BUF_INIT;
-    for (const mbedtls_x509_name *n = name; n != NULL; n = n->next) {
-        if (n->oid.p == NULL)
-            continue;
-        char key[64];
-        cs_dn_key(n->oid.p, n->oid.len, key, sizeof key);
-        cs_dn_append(&text, key, n->val.tag, n->val.p, n->val.len);
+    return (cs_name_iter){&cert->crt.subject};
+}
+
+cs_name_iter cs_cert_issuer_attrs(const cs_cert *cert)
+{
+    return (cs_name_iter){&cert->crt.issuer};
+}
+
+bool cs_name_next(cs_name_iter *it, cs_name_attr *attr)
+{
+    const mbedtls_x509_name *n = it->next;
+    while (n != NULL && n->oid.p == NULL) /* an empty name's placeholder */
+        n = n->next;
+    if (n == NULL) {
+        it->next = NULL;
+        return false;
     }
-    cs_buf_append(out, text.data, text.len);
-    (void)cs_buf_str(out);
-    cs_buf_release(&text);
-    if (out->failed)
-        return cs_fail(err, CS_ERROR, "out of memory");
-    return CS_OK;
-}
-
-int cs_cert_subject(const cs_cert *cert, cs_buf *out, cs_error *err)
-{
-    return format_name(&cert->crt.subject, out, err);
-}
-
-int cs_cert_issuer(const cs_cert *cert, cs_buf *out, cs_error *err)
-{
-    return format_name(&cert->crt.issuer, out, err);
+    *attr = (cs_name_attr){{n->oid.p, n->oid.len}, n->val.tag, {n->val.p, n->val.len}};
+    it->next = n->next;
+    return true;
 }
 
 static cs_key_type pk_key_type(const mbedtls_pk_context *pk)

@@ -155,3 +155,31 @@ void cs_dn_append(cs_buf *buf, const char *key, int value_tag, const uint8_t *va
     }
     cs_buf_release(&text);
 }
+
+/* Each attribute of the name as KEY=value, in certificate order. */
+static int format_name(cs_name_iter it, cs_buf *out, cs_error *err)
+{
+    cs_buf text = CS_BUF_INIT;
+    cs_name_attr a;
+    while (cs_name_next(&it, &a)) {
+        char key[64];
+        cs_dn_key(a.oid.data, a.oid.len, key, sizeof key);
+        cs_dn_append(&text, key, a.value_tag, a.value.data, a.value.len);
+    }
+    cs_buf_append(out, text.data, text.len);
+    (void)cs_buf_str(out);
+    cs_buf_release(&text);
+    if (out->failed)
+        return cs_fail(err, CS_ERROR, "out of memory");
+    return CS_OK;
+}
+
+int cs_cert_subject(const cs_cert *cert, cs_buf *out, cs_error *err)
+{
+    return format_name(cs_cert_subject_attrs(cert), out, err);
+}
+
+int cs_cert_issuer(const cs_cert *cert, cs_buf *out, cs_error *err)
+{
+    return format_name(cs_cert_issuer_attrs(cert), out, err);
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "ciscosec/crypto.h"
+#include "ciscosec/names.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,8 +1,10 @@
 /* libFuzzer harness: the signed header parser (.tlv, .sgn, .enc.sgn). */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #include "ciscosec/header.h"
+#include "ciscosec/tlv.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -12,9 +14,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     cs_error err;
     if (cs_header_parse(data, size, size, &h, &err) != CS_OK)
         return 0;
-    /* A parsed header must describe bytes inside the input. */
-    cs_hash *hash;
-    if (cs_header_verify_begin(&h, data, &hash, &err) == CS_OK)
-        cs_hash_free(hash);
+    /* A parsed header describes bytes inside the input: the header within
+     * the file, the signature element (which the digest skips) within the
+     * header. The harness links the codec alone, without crypto. */
+    size_t signature_end = h.signature_offset + CS_TLV_HEAD_SIZE + h.signature.len;
+    if (h.length > size || signature_end < h.signature_offset || signature_end > h.length)
+        abort();
     return 0;
 }

@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "ciscosec/buf.h"
-#include "ciscosec/crypto.h"
+#include "ciscosec/zeroize.h"
 
 static void test_init_is_empty(void **state)
 {

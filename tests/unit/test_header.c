@@ -9,6 +9,7 @@
 
 #include "ciscosec/crypto.h"
 #include "ciscosec/header.h"
+#include "ciscosec/header_sign.h"
 #include "ciscosec/signer.h"
 #include "ciscosec/tlv.h"
 

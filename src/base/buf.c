@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ciscosec/crypto.h"
+#include "ciscosec/zeroize.h"
 
 void cs_buf_init(cs_buf *buf)
 {
