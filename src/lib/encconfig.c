@@ -309,28 +309,29 @@ void cs_enc_sealed_release(cs_enc_sealed *sealed)
     cs_buf_release(&sealed->body);
 }
 
-/* The checks that need no key: what a well-formed file has. */
-static int check_fields(const cs_encryption_fields *f, size_t body_len, cs_md *md, cs_error *err)
+int cs_enc_check_fields(const cs_encryption_fields *f, size_t body_len, cs_error *err)
 {
     if (f->key_algorithm != CS_ENC_KEY_ALGORITHM_AES128)
         return cs_fail(err, CS_ERROR, "unknown key algorithm %u (only 1, AES-128, exists)",
                        f->key_algorithm);
     if (f->iv.len != CS_AES_BLOCK_SIZE)
         return cs_fail(err, CS_ERROR, "the IV has %zu bytes, not %d", f->iv.len, CS_AES_BLOCK_SIZE);
-    if (body_len % CS_AES_BLOCK_SIZE != 0)
+    if (f->encrypted_key.len == 0 || f->key_bits != 8 * f->encrypted_key.len)
+        return cs_fail(err, CS_ERROR, "key size %u bits does not match the %zu-byte encrypted key",
+                       f->key_bits, f->encrypted_key.len);
+    if (body_len == 0 || body_len % CS_AES_BLOCK_SIZE != 0)
         return cs_fail(err, CS_ERROR,
                        "the encrypted body has %zu bytes, not a whole number of AES blocks",
                        body_len);
-    if (f->padding_count > CS_AES_BLOCK_SIZE || f->padding_count > body_len)
-        return cs_fail(err, CS_ERROR, "padding count %u is impossible for a body of %zu bytes",
-                       f->padding_count, body_len);
-    int rc = content_md(f->content_digest_code, md, err);
-    if (rc != CS_OK)
-        return rc;
-    if (f->content_digest.len != cs_md_size(*md))
-        return cs_fail(err, CS_ERROR, "the content digest has %zu bytes, not the %zu of %s",
-                       f->content_digest.len, cs_md_size(*md), cs_md_name(*md));
-    return CS_OK;
+    if (f->padding_count < 1 || f->padding_count > CS_AES_BLOCK_SIZE)
+        return cs_fail(err, CS_ERROR, "padding count %u: it must be 1 to %d", f->padding_count,
+                       CS_AES_BLOCK_SIZE);
+    cs_md md;
+    int rc = content_md(f->content_digest_code, &md, err);
+    if (rc == CS_OK && f->content_digest.len != cs_md_size(md))
+        rc = cs_fail(err, CS_ERROR, "the content digest has %zu bytes, not the %zu of %s",
+                     f->content_digest.len, cs_md_size(md), cs_md_name(md));
+    return rc;
 }
 
 static int decrypt_key(const cs_encryption_fields *f, const cs_key *device_key,
@@ -368,7 +369,9 @@ int cs_enc_open(const cs_encryption_fields *fields, const uint8_t *body, size_t 
 {
     plain->secret = true;
     cs_md md;
-    int rc = check_fields(fields, body_len, &md, err);
+    int rc = cs_enc_check_fields(fields, body_len, err);
+    if (rc == CS_OK)
+        rc = content_md(fields->content_digest_code, &md, err);
     if (rc != CS_OK)
         return rc;
     uint8_t key[CS_AES128_KEY_SIZE];

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ciscosec/certgen.h"
+#include "ciscosec/encconfig.h"
 #include "ciscosec/signedfile.h"
 
 /* --- rules and findings ------------------------------------------------ */
@@ -619,36 +620,14 @@ static bool ends_with(const char *s, const char *suffix)
 static void check_encryption_fields(cs_findings *out, const char *name, const cs_sgn_file *f)
 {
     const cs_header *h = &f->header;
-    const cs_encryption_fields *e = &h->enc;
     if (!h->has_encryption) {
         cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
                         "no encryption fields in the header: not an encrypted configuration");
         return;
     }
-    cs_md md = CS_MD_SHA1;
-    uint64_t body = f->size - h->length;
-    if (e->iv.len != 16)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL, "IV of %zu bytes instead of 16",
-                        e->iv.len);
-    if (e->key_algorithm != 1)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
-                        "key algorithm %u: phones know only 1 (AES-128)", e->key_algorithm);
-    if (e->encrypted_key.len == 0 || e->key_bits != 8 * e->encrypted_key.len)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
-                        "key size %u bits does not match the %zu-byte encrypted key", e->key_bits,
-                        e->encrypted_key.len);
-    if (!cs_digest_code_to_md(e->content_digest_code, &md) ||
-        e->content_digest.len != cs_md_size(md))
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
-                        "content digest (algorithm %u, %zu bytes) is not one phones check",
-                        e->content_digest_code, e->content_digest.len);
-    if (body == 0 || body % 16 != 0)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
-                        "encrypted body of %llu bytes is not a whole number of AES blocks",
-                        (unsigned long long)body);
-    else if (e->padding_count < 1 || e->padding_count > 16)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL, "padding count %u: it must be 1 to 16",
-                        e->padding_count);
+    cs_error ferr;
+    if (cs_enc_check_fields(&h->enc, (size_t)(f->size - h->length), &ferr) != CS_OK)
+        cs_findings_add(out, CS_RULE_FORMAT, name, NULL, "%s", ferr.message);
 }
 
 /* The list's record for the signer of a signed file: TFTP first, then
