@@ -71,6 +71,15 @@ typedef struct cs_encryption_fields {
     cs_bytes content_digest;
 } cs_encryption_fields;
 
+/* A child element that runs past the end of its container: the child's
+ * tag and offset, and its container's. */
+typedef struct cs_header_straddle {
+    uint8_t tag;
+    size_t offset;
+    uint8_t container;
+    size_t container_offset;
+} cs_header_straddle;
+
 /* A parsed header: views into the caller's buffer. */
 typedef struct cs_header {
     uint8_t version[2];
@@ -95,6 +104,13 @@ typedef struct cs_header {
     uint32_t timestamp;
     bool has_encryption; /* any of tags 16..27 */
     cs_encryption_fields enc;
+    /* The tags of the elements other than containers and padding, in the
+     * order the file holds them (each tag appears once). */
+    uint8_t order[CS_HDR_SIGNER_VERSION];
+    size_t order_len;
+    /* The first child found running past its container's end. */
+    bool has_straddle;
+    cs_header_straddle straddle;
 } cs_header;
 
 /* Finds the header length (tag 2) among the elements at the start of a
@@ -106,9 +122,16 @@ int cs_header_length(const uint8_t *data, size_t len, uint16_t *header_len, cs_e
  * header length past the end is refused. Accepts the elements in any
  * order; refuses unknown tags, elements that run past the header length,
  * repeated elements and a header without version, length, signature or
- * digest algorithm. */
+ * digest algorithm. A child that runs past the end of its container is
+ * not refused (other producers write such headers, and phones take them)
+ * but recorded, for cs_header_check_nesting. */
 int cs_header_parse(const uint8_t *data, size_t len, uint64_t file_size, cs_header *out,
                     cs_error *err);
+
+/* CS_OK when every container of a parsed header holds its children whole
+ * (what cs_header_draft_build always writes); CS_INVALID, naming the first
+ * child that runs past its container's end, otherwise. */
+int cs_header_check_nesting(const cs_header *h, cs_error *err);
 
 /* What a writer puts in a header. The signer's strings and serial come
  * from its certificate; signature_len from its key. */

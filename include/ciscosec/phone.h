@@ -34,6 +34,7 @@ typedef enum cs_severity {
  * output use them. cs_rule_summary describes each in a few words. */
 typedef enum cs_rule {
     CS_RULE_FORMAT,           /* not a well-formed file of its kind */
+    CS_RULE_HEADER_NESTING,   /* a header child runs past its container */
     CS_RULE_TLV_SIZE,         /* trust list over 64 KiB */
     CS_RULE_TLV_SIGNER,       /* no SAST record names the list's signer */
     CS_RULE_TLV_SIGNER_KEY,   /* the list's signer is not RSA */

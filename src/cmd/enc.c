@@ -242,6 +242,7 @@ static int parse_enc(const enc_options *o, const cli_ctx *cli)
         cs_buf_release(&data);
         return cli_file_fail(cli, file, rc, &err);
     }
+    cli_warn_header(cli, file, &hdr);
     if (o->json) {
         if (report_json(o, &hdr, &data, rc, &err, cli) != CS_OK)
             rc = CS_ERROR;

@@ -303,6 +303,7 @@ static int parse_sgn(const sgn_options *o, const cli_ctx *cli)
         cs_cert_free(cert);
         return cli_file_fail(cli, file, rc, &err);
     }
+    cli_warn_header(cli, file, &f.header);
     if (!o->json) {
         /* The header first: a large body takes a while to hash. */
         report_header(stdout, &f.header, REPORT_WIDTH);

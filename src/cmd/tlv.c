@@ -359,6 +359,7 @@ static int parse_tlv(const tlv_options *o, const cli_ctx *cli)
         cs_buf_release(&data);
         return cli_file_fail(cli, o->file, rc, &err);
     }
+    cli_warn_header(cli, o->file, &tl.header);
 
     rc = cs_trustlist_verify(&tl, data.data, data.len, &err);
     if (o->json) {

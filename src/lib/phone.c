@@ -24,6 +24,8 @@ static const struct {
     const char *summary;
 } rules[CS_RULE_COUNT] = {
     [CS_RULE_FORMAT] = {"format", CS_SEVERITY_ERROR, "malformed file"},
+    [CS_RULE_HEADER_NESTING] = {"header-nesting", CS_SEVERITY_WARNING,
+                                "header element runs past its container"},
     [CS_RULE_TLV_SIZE] = {"tlv-size", CS_SEVERITY_ERROR, "trust list too large"},
     [CS_RULE_TLV_SIGNER] = {"tlv-signer", CS_SEVERITY_ERROR,
                             "trust list signer not among its SAST records"},
@@ -586,6 +588,16 @@ static void check_https_cert(cs_findings *out, const char *name, const cs_trustl
                     tl->header.signer_version[0], tl->header.signer_version[1]);
 }
 
+/* A header whose children run past their containers was not written as
+ * formats.md says, but other producers may write one and phones are not
+ * known to refuse it: a warning, not a rejection. */
+static void check_header_nesting(cs_findings *out, const char *name, const cs_header *h)
+{
+    cs_error err;
+    if (cs_header_check_nesting(h, &err) != CS_OK)
+        cs_findings_add(out, CS_RULE_HEADER_NESTING, name, NULL, "%s", err.message);
+}
+
 int cs_phone_check_trustlist(const char *name, const uint8_t *data, size_t len, int64_t now,
                              cs_findings *out, cs_error *err)
 {
@@ -600,6 +612,7 @@ int cs_phone_check_trustlist(const char *name, const uint8_t *data, size_t len, 
                         perr.message);
         return findings_status(out, err);
     }
+    check_header_nesting(out, name, &tl.header);
     check_sast_count(out, name, &tl);
     check_list_signature(out, name, &tl, data, len);
     check_records(out, name, &tl, now);
@@ -703,6 +716,7 @@ int cs_phone_check_signed_file(const char *path, const char *name, const cs_phon
                         ferr.message);
         return findings_status(out, err);
     }
+    check_header_nesting(out, name, &f.header);
     size_t before = out->errors;
     cs_md md = CS_MD_SHA1;
     if (!cs_digest_code_to_md(f.header.digest_code, &md))
