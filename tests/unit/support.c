@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ciscosec/error.h"
 #include "ciscosec/fileio.h"
@@ -85,4 +86,33 @@ void test_assert_bytes_str(cs_bytes b, const char *s)
 {
     assert_int_equal(b.len, strlen(s));
     assert_memory_equal(b.data, s, b.len);
+}
+
+void test_capture_start(test_capture *c, int fd)
+{
+    fflush(stdout);
+    fflush(stderr);
+    c->fd = fd;
+    c->file = tmpfile();
+    assert_non_null(c->file);
+    c->saved = dup(fd);
+    assert_true(c->saved >= 0);
+    assert_true(dup2(fileno(c->file), fd) >= 0);
+}
+
+char *test_capture_stop(test_capture *c)
+{
+    fflush(stdout);
+    fflush(stderr);
+    assert_true(dup2(c->saved, c->fd) >= 0);
+    close(c->saved);
+    assert_int_equal(fseek(c->file, 0, SEEK_END), 0);
+    long size = ftell(c->file);
+    assert_true(size >= 0);
+    rewind(c->file);
+    char *text = calloc(1, (size_t)size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)size, c->file), (size_t)size);
+    fclose(c->file);
+    return text;
 }

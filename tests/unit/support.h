@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -35,5 +36,15 @@ void test_assert_hex(const uint8_t *data, size_t len, const char *hex);
 void test_assert_bytes_hex(cs_bytes b, const char *hex);
 /* Asserts that b holds exactly the characters of s. */
 void test_assert_bytes_str(cs_bytes b, const char *s);
+
+/* Captures what is written to fd (1 or 2) between start and stop; stop
+ * returns it as a NUL-terminated string for the caller to free. */
+typedef struct test_capture {
+    int fd;
+    int saved;
+    FILE *file;
+} test_capture;
+void test_capture_start(test_capture *c, int fd);
+char *test_capture_stop(test_capture *c);
 
 #endif
