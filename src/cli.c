@@ -186,13 +186,10 @@ const char *report_verdict_word(bool checked, int rc)
 
 void report_text(FILE *out, cs_bytes text)
 {
-    for (size_t i = 0; i < text.len; i++) {
-        uint8_t c = text.data[i];
-        if (c < 0x20 || c == 0x7F)
-            fprintf(out, "\\x%02x", c);
-        else
-            fputc(c, out);
-    }
+    cs_buf printable = CS_BUF_INIT;
+    cs_buf_append_printable(&printable, text);
+    fwrite(printable.data != NULL ? printable.data : (const uint8_t *)"", 1, printable.len, out);
+    cs_buf_release(&printable);
 }
 
 void report_hex(FILE *out, cs_bytes bytes)

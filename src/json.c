@@ -3,7 +3,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+
+#include "ciscosec/civiltime.h"
 
 json_t *json_report_new(const char *command, const char *path)
 {
@@ -76,11 +77,8 @@ json_t *json_hex(cs_bytes bytes)
 
 json_t *json_time(uint32_t seconds)
 {
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    char text[32] = "";
-    if (gmtime_r(&t, &tm) != NULL)
-        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char text[32];
+    cs_format_time(seconds, text, sizeof text);
     return json_string(text);
 }
 

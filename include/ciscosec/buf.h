@@ -49,6 +49,14 @@ const char *cs_buf_str(cs_buf *buf);
 /* Lower-case hex of bytes, NUL-terminated, into out (2*len+1 bytes). */
 void cs_hex(const uint8_t *data, size_t len, char *out);
 
+/* Whether a and b hold the same bytes. */
+bool cs_bytes_equal(cs_bytes a, cs_bytes b);
+
+/* Appends text from a file as printable text: each control byte (below
+ * 0x20, and 0x7F) becomes \xNN, so that a hostile file cannot write escape
+ * sequences to a terminal; every other byte is kept. */
+void cs_buf_append_printable(cs_buf *buf, cs_bytes text);
+
 static inline uint16_t cs_load_u16(const uint8_t *p)
 {
     return (uint16_t)((unsigned)p[0] << 8 | p[1]);

@@ -53,6 +53,13 @@ enum cs_digest_code { CS_DIGEST_SHA1 = 1, CS_DIGEST_SHA256 = 2, CS_DIGEST_SHA512
 /* The smallest header: version and header-length elements. */
 #define CS_HEADER_MIN_SIZE 10
 
+/* The names of the files that carry a signed header: trust lists, signed
+ * files (firmware under .sha512 too) and encrypted configurations. */
+#define CS_SUFFIX_TLV ".tlv"
+#define CS_SUFFIX_SGN ".sgn"
+#define CS_SUFFIX_SHA512 ".sha512"
+#define CS_SUFFIX_ENC_SGN ".enc.sgn"
+
 /* Maps a tag-8 code to a digest; false for codes this program cannot use. */
 bool cs_digest_code_to_md(uint8_t code, cs_md *md);
 /* "SHA1", "SHA256", "SHA512", or NULL for an unknown code. */

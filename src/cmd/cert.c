@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ciscosec/certgen.h"
+#include "ciscosec/civiltime.h"
 #include "ciscosec/fileio.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
@@ -457,15 +458,6 @@ static int gather(const char *path, time_t now, cert_facts *f, const cli_ctx *cl
     return CS_OK;
 }
 
-static void rfc3339(int64_t when, char text[32])
-{
-    time_t t = (time_t)when;
-    struct tm tm;
-    strcpy(text, "?");
-    if (gmtime_r(&t, &tm) != NULL)
-        strftime(text, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
 static const char *key_state_name(key_state key)
 {
     return key == KEY_MATCHES ? "yes" : key == KEY_MISMATCH ? "mismatch" : "no";
@@ -531,8 +523,8 @@ static void print_text(const cert_facts *f)
     const cs_cert *cert = f->cert;
     const int w = SHOW_WIDTH;
     char from[32], to[32];
-    rfc3339(f->not_before, from);
-    rfc3339(f->not_after, to);
+    cs_format_time(f->not_before, from, sizeof from);
+    cs_format_time(f->not_after, to, sizeof to);
     cs_md md;
 
     report_line(stdout, w, "File:", "%s", f->path);
@@ -588,8 +580,8 @@ static int print_json(const cert_facts *f, const cli_ctx *cli)
         [VALID] = "valid", [EXPIRED] = "expired", [NOT_YET_VALID] = "not yet valid"};
     const cs_cert *cert = f->cert;
     char from[32], to[32];
-    rfc3339(f->not_before, from);
-    rfc3339(f->not_after, to);
+    cs_format_time(f->not_before, from, sizeof from);
+    cs_format_time(f->not_after, to, sizeof to);
     cs_md md;
 
     json_t *o = json_report_new("cert show", f->path);

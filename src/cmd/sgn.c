@@ -228,7 +228,7 @@ static int build_one(void *ctx, void *worker, const char *file, char *line, size
                      cs_error *err)
 {
     const build_ctx *b = ctx;
-    char *out_path = cs_path_append(file, ".sgn");
+    char *out_path = cs_path_append(file, CS_SUFFIX_SGN);
     if (out_path == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     cs_output out;

@@ -382,12 +382,6 @@ static int parse_tlv(const tlv_options *o, const cli_ctx *cli)
 
 /* --- build ------------------------------------------------------------- */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 static const record_arg *first_sast(const tlv_options *o)
 {
     for (size_t i = 0; i < o->count; i++)
@@ -398,7 +392,7 @@ static const record_arg *first_sast(const tlv_options *o)
 
 static int check_args_for_build(const tlv_options *o, const cli_ctx *cli)
 {
-    if (!ends_with(o->file, ".tlv"))
+    if (!cs_path_has_suffix(o->file, CS_SUFFIX_TLV))
         return cli_usage_error(cli, "'%s': the trust list's name must end in .tlv", o->file);
     if (first_sast(o) == NULL)
         return cli_usage_error(cli, "no --sast certificate to sign the list");

@@ -405,22 +405,16 @@ static void release_list(loaded_list *l)
 
 /* --- file -------------------------------------------------------------- */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 static bool is_signed_name(const char *path)
 {
-    return ends_with(path, ".sgn") || ends_with(path, ".sha512");
+    return cs_path_has_suffix(path, CS_SUFFIX_SGN) || cs_path_has_suffix(path, CS_SUFFIX_SHA512);
 }
 
 static int check_file_args(const verify_options *o, const cli_ctx *cli)
 {
     for (int i = 0; i < o->count; i++) {
         const char *f = o->operands[i];
-        if (!ends_with(f, ".tlv") && !is_signed_name(f))
+        if (!cs_path_has_suffix(f, CS_SUFFIX_TLV) && !is_signed_name(f))
             return cli_usage_error(cli,
                                    "'%s': a phone judges .tlv, .sgn, .sha512 and .enc.sgn "
                                    "files; this is none of them",
@@ -437,7 +431,7 @@ static bool verify_one(const char *path, const cs_phone_list *list, int64_t now,
 {
     cs_error err;
     int rc;
-    if (ends_with(path, ".tlv")) {
+    if (cs_path_has_suffix(path, CS_SUFFIX_TLV)) {
         cs_buf data = CS_BUF_INIT;
         rc = read_list(path, &data, cli);
         if (rc != CS_OK)

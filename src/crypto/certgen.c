@@ -12,6 +12,8 @@
  * leave out: those certificates are put together again without them. */
 #include "internal.h"
 
+#include "ciscosec/civiltime.h"
+
 #include <mbedtls/asn1write.h>
 #include <mbedtls/base64.h>
 #include <mbedtls/bignum.h>
@@ -224,11 +226,6 @@ static int check_key(const cs_cert_request *req, cs_error *err)
     return CS_OK;
 }
 
-static bool is_leap(int year)
-{
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
 /* "YYYYMMDD000000" for the day of issue and the same day `years` later
  * (28 February when the day of issue is 29 February and the later year is
  * not a leap year), as mbedtls_x509write_crt_set_validity takes them. */
@@ -245,7 +242,7 @@ static int validity_strings(const cs_cert_request *req, char from[VALIDITY_SIZE]
         return cs_fail(err, CS_ERROR, "invalid validity of %u years: from 1 to %d", req->years,
                        9999 - year);
     int end_year = year + (int)req->years;
-    int end_day = month == 2 && day == 29 && !is_leap(end_year) ? 28 : day;
+    int end_day = month == 2 && day == 29 && !cs_is_leap_year(end_year) ? 28 : day;
     snprintf(from, VALIDITY_SIZE, "%04d%02d%02d000000", year, month, day);
     snprintf(to, VALIDITY_SIZE, "%04d%02d%02d000000", end_year, month, end_day);
     return CS_OK;
@@ -747,21 +744,9 @@ int cs_cert_file_load(const char *path, cs_cert **cert, cs_key **key, cs_error *
     return rc;
 }
 
-/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
- * (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static int64_t x509_time_seconds(const mbedtls_x509_time *t)
 {
-    return days_from_civil(t->year, t->mon, t->day) * 86400 + (int64_t)t->hour * 3600 +
+    return cs_days_from_civil(t->year, t->mon, t->day) * 86400 + (int64_t)t->hour * 3600 +
            (int64_t)t->min * 60 + t->sec;
 }
 

@@ -1,5 +1,6 @@
 #include "ciscosec/buf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,4 +104,23 @@ void cs_hex(const uint8_t *data, size_t len, char *out)
         out[2 * i + 1] = digits[data[i] & 0x0F];
     }
     out[2 * len] = '\0';
+}
+
+bool cs_bytes_equal(cs_bytes a, cs_bytes b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
+}
+
+void cs_buf_append_printable(cs_buf *buf, cs_bytes text)
+{
+    for (size_t i = 0; i < text.len; i++) {
+        uint8_t c = text.data[i];
+        if (c < 0x20 || c == 0x7F) {
+            char escaped[5];
+            snprintf(escaped, sizeof escaped, "\\x%02x", c);
+            cs_buf_append(buf, escaped, 4);
+        } else {
+            cs_buf_append_byte(buf, c);
+        }
+    }
 }

@@ -16,9 +16,6 @@
 
 #include "ciscosec/fileio.h"
 
-#define ENC_SUFFIX ".enc.sgn"
-#define SGN_SUFFIX ".sgn"
-
 /* --- libxml2 set-up ---------------------------------------------------- */
 
 /* libxml2 keeps copies of the plaintext (its input buffer, the tree's
@@ -483,8 +480,8 @@ static int pending_init(cs_enc_pending *p, const char *path, cs_error *err)
     p->encrypted.fd = -1;
     p->companion.fd = -1;
     p->input = strdup(path);
-    p->encrypted_path = cs_path_append(path, ENC_SUFFIX);
-    p->companion_path = cs_path_append(path, SGN_SUFFIX);
+    p->encrypted_path = cs_path_append(path, CS_SUFFIX_ENC_SGN);
+    p->companion_path = cs_path_append(path, CS_SUFFIX_SGN);
     if (p->input == NULL || p->encrypted_path == NULL || p->companion_path == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     return CS_OK;
@@ -549,12 +546,6 @@ int cs_enc_build_file(const char *path, const cs_cert *device, const cs_enc_sign
     return rc == CS_OK ? cs_enc_build_commit(&p, keep, err) : rc;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 static int check_signature(const cs_header *hdr, const cs_buf *file, const cs_cert *tftp,
                            cs_error *err)
 {
@@ -581,7 +572,7 @@ static int decrypt_buffer(const cs_buf *file, const cs_key *device_key, const cs
 /* The .enc.sgn, then its companion, which may be missing. */
 static int remove_encrypted(const char *path, const char *out_path, cs_error *err)
 {
-    char *sgn_path = cs_path_append(out_path, SGN_SUFFIX);
+    char *sgn_path = cs_path_append(out_path, CS_SUFFIX_SGN);
     int rc = CS_OK;
     if (sgn_path == NULL)
         rc = cs_fail(err, CS_ERROR, "out of memory");
@@ -598,10 +589,11 @@ static int remove_encrypted(const char *path, const char *out_path, cs_error *er
 int cs_enc_decrypt_file(const char *path, const cs_key *device_key, const cs_cert *tftp, bool keep,
                         cs_error *err)
 {
-    if (!ends_with(path, ENC_SUFFIX) || strlen(cs_basename(path)) == strlen(ENC_SUFFIX))
+    if (!cs_path_has_suffix(path, CS_SUFFIX_ENC_SGN) ||
+        strlen(cs_basename(path)) == strlen(CS_SUFFIX_ENC_SGN))
         return cs_fail(err, CS_ERROR, "the name must end in %s (NAME%s decrypts to NAME)",
-                       ENC_SUFFIX, ENC_SUFFIX);
-    char *out_path = strndup(path, strlen(path) - strlen(ENC_SUFFIX));
+                       CS_SUFFIX_ENC_SGN, CS_SUFFIX_ENC_SGN);
+    char *out_path = strndup(path, strlen(path) - strlen(CS_SUFFIX_ENC_SGN));
     if (out_path == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     cs_buf file = CS_BUF_INIT, plain = CS_BUF_INIT;

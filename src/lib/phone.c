@@ -139,19 +139,14 @@ void cs_findings_release(cs_findings *f)
  * hostile file cannot write escape sequences to a terminal. */
 static char *printable(cs_bytes text)
 {
-    char *out = malloc(text.len * 4 + 1);
-    if (out == NULL)
+    cs_buf out = CS_BUF_INIT;
+    cs_buf_append_printable(&out, text);
+    cs_buf_str(&out); /* the NUL after it */
+    if (out.failed || out.data == NULL) {
+        cs_buf_release(&out);
         return NULL;
-    char *p = out;
-    for (size_t i = 0; i < text.len; i++) {
-        uint8_t c = text.data[i];
-        if (c < 0x20 || c == 0x7F)
-            p += sprintf(p, "\\x%02x", c);
-        else
-            *p++ = (char)c;
     }
-    *p = '\0';
-    return out;
+    return (char *)out.data; /* the caller frees it */
 }
 
 static char *hex_string(cs_bytes bytes)
@@ -238,31 +233,6 @@ static int findings_status(const cs_findings *f, cs_error *err)
 
 /* --- time -------------------------------------------------------------- */
 
-void cs_format_time(int64_t t, char *out, size_t size)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm) == NULL || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, size, "@%lld", (long long)t);
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days
- * inverse of H. Hinnant's algorithms). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* n decimal digits at *p into *out. */
 static bool digits(const char **p, int n, int *out)
 {
@@ -313,7 +283,7 @@ bool cs_parse_time(const char *text, int64_t *out)
     if (!digits(&p, 4, &y) || !expect(&p, '-') || !digits(&p, 2, &mo) || !expect(&p, '-') ||
         !digits(&p, 2, &d))
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] + (mo == 2 && is_leap(y)))
+    if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] + (mo == 2 && cs_is_leap_year(y)))
         return false;
     if (*p == 'T' || *p == 't' || *p == ' ') {
         p++;
@@ -332,16 +302,11 @@ bool cs_parse_time(const char *text, int64_t *out)
     }
     if (*p != '\0')
         return false;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+    *out = cs_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
     return true;
 }
 
 /* --- helpers shared by the checks -------------------------------------- */
-
-static bool bytes_equal(cs_bytes a, cs_bytes b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
-}
 
 static const char *role_text(const cs_tl_record *rec, char *buf, size_t size)
 {
@@ -421,9 +386,9 @@ static size_t record_index(const cs_trustlist *tl, const cs_tl_record *rec)
 static bool same_certificate(const cs_tl_record *a, const cs_tl_record *b)
 {
     if (a->has_certificate && b->has_certificate)
-        return bytes_equal(a->certificate, b->certificate);
-    return a->has_serial && b->has_serial && bytes_equal(a->serial, b->serial) &&
-           a->has_issuer == b->has_issuer && bytes_equal(a->issuer, b->issuer);
+        return cs_bytes_equal(a->certificate, b->certificate);
+    return a->has_serial && b->has_serial && cs_bytes_equal(a->serial, b->serial) &&
+           a->has_issuer == b->has_issuer && cs_bytes_equal(a->issuer, b->issuer);
 }
 
 /* Validity dates at `now`. */
@@ -532,7 +497,7 @@ static void check_list_signature(cs_findings *out, const char *name, const cs_tr
 static void check_record_fields(cs_findings *out, const char *name, const cs_tl_record *rec,
                                 const cs_cert *cert, const cs_cert_ref *ref)
 {
-    if (rec->has_serial && !bytes_equal(rec->serial, cs_cert_serial(cert)))
+    if (rec->has_serial && !cs_bytes_equal(rec->serial, cs_cert_serial(cert)))
         cs_findings_add(out, CS_RULE_TLV_RECORD, name, ref,
                         "the record's serial number is not its certificate's");
     if (!rec->has_public_key)
@@ -540,7 +505,7 @@ static void check_record_fields(cs_findings *out, const char *name, const cs_tl_
     cs_buf key = CS_BUF_INIT;
     cs_error err;
     if (cs_cert_public_key(cert, &key, &err) == CS_OK &&
-        !bytes_equal(rec->public_key, cs_buf_bytes(&key)))
+        !cs_bytes_equal(rec->public_key, cs_buf_bytes(&key)))
         cs_findings_add(out, CS_RULE_TLV_RECORD, name, ref,
                         "the record's public key is not its certificate's");
     cs_buf_release(&key);
@@ -622,12 +587,6 @@ int cs_phone_check_trustlist(const char *name, const uint8_t *data, size_t len, 
 }
 
 /* --- signed files ------------------------------------------------------ */
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
 
 /* What phones need of an .enc.sgn's encryption fields (formats.md §4). */
 static void check_encryption_fields(cs_findings *out, const char *name, const cs_sgn_file *f)
@@ -722,7 +681,7 @@ int cs_phone_check_signed_file(const char *path, const char *name, const cs_phon
     if (!cs_digest_code_to_md(f.header.digest_code, &md))
         cs_findings_add(out, CS_RULE_FORMAT, name, NULL, "digest algorithm %u is unknown",
                         f.header.digest_code);
-    if (ends_with(name, ".enc.sgn"))
+    if (cs_path_has_suffix(name, CS_SUFFIX_ENC_SGN))
         check_encryption_fields(out, name, &f);
     /* A malformed file has no signature worth checking. */
     bool well_formed = out->errors == before;
@@ -907,7 +866,7 @@ static const cs_tl_record *find_server_record(const cs_trustlist *tl, cs_bytes d
     *role_ok = false;
     for (size_t i = 0; i < tl->count; i++) {
         const cs_tl_record *rec = &tl->records[i];
-        if (!rec->has_certificate || !bytes_equal(rec->certificate, der))
+        if (!rec->has_certificate || !cs_bytes_equal(rec->certificate, der))
             continue;
         if (rec->has_role && service_takes_role(service, rec->role)) {
             *role_ok = true;

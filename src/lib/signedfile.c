@@ -41,7 +41,7 @@ void cs_sgn_spec_init(cs_header_spec *spec, cs_signer *signer, uint8_t digest_co
 
 int cs_sgn_strip_name(const char *path, char **out, cs_error *err)
 {
-    static const char *const extensions[] = {".sgn", ".sha512"};
+    static const char *const extensions[] = {CS_SUFFIX_SGN, CS_SUFFIX_SHA512};
     const char *base = cs_basename(path);
     const char *dot = strrchr(base, '.');
     *out = NULL;

@@ -160,11 +160,6 @@ void cs_trustlist_release(cs_trustlist *tl)
     tl->count = 0;
 }
 
-static bool bytes_equal(cs_bytes a, cs_bytes b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
-}
-
 const cs_tl_record *cs_trustlist_find(const cs_trustlist *tl, const cs_header *h, uint16_t role)
 {
     if (!h->has_serial)
@@ -173,9 +168,9 @@ const cs_tl_record *cs_trustlist_find(const cs_trustlist *tl, const cs_header *h
         const cs_tl_record *rec = &tl->records[i];
         if (!rec->has_role || rec->role != role || !rec->has_serial)
             continue;
-        if (!bytes_equal(rec->serial, h->serial))
+        if (!cs_bytes_equal(rec->serial, h->serial))
             continue;
-        if (rec->has_issuer && h->has_issuer_name && !bytes_equal(rec->issuer, h->issuer_name))
+        if (rec->has_issuer && h->has_issuer_name && !cs_bytes_equal(rec->issuer, h->issuer_name))
             continue;
         return rec;
     }

@@ -197,6 +197,31 @@ static void test_hex_and_loads(void **state)
     assert_int_equal(cs_load_u32(one), 1);
 }
 
+static void test_bytes_equal(void **state)
+{
+    (void)state;
+    static const uint8_t a[] = {1, 2, 3}, b[] = {1, 2, 4};
+    assert_true(cs_bytes_equal((cs_bytes){a, 3}, (cs_bytes){a, 3}));
+    assert_false(cs_bytes_equal((cs_bytes){a, 3}, (cs_bytes){b, 3}));
+    assert_true(cs_bytes_equal((cs_bytes){a, 2}, (cs_bytes){b, 2}));
+    assert_false(cs_bytes_equal((cs_bytes){a, 2}, (cs_bytes){a, 3}));
+    assert_true(cs_bytes_equal((cs_bytes){NULL, 0}, (cs_bytes){a, 0}));
+}
+
+/* Control bytes as \xNN; everything else, UTF-8 included, as it is. */
+static void test_append_printable(void **state)
+{
+    (void)state;
+    cs_buf b = CS_BUF_INIT;
+    static const char text[] = "CN=a\x1b[31m\t\x7f\xc3\xa9 ~\n";
+    cs_buf_append_printable(&b, (cs_bytes){(const uint8_t *)text, sizeof text - 1});
+    assert_string_equal(cs_buf_str(&b), "CN=a\\x1b[31m\\x09\\x7f\xc3\xa9 ~\\x0a");
+    b.len = 0;
+    cs_buf_append_printable(&b, (cs_bytes){(const uint8_t *)"\0", 1});
+    assert_string_equal(cs_buf_str(&b), "\\x00");
+    cs_buf_release(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +235,8 @@ int main(void)
         cmocka_unit_test(test_secret_buffers),
         cmocka_unit_test(test_zeroize),
         cmocka_unit_test(test_hex_and_loads),
+        cmocka_unit_test(test_bytes_equal),
+        cmocka_unit_test(test_append_printable),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

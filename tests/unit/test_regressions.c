@@ -13,6 +13,7 @@
 
 #include "ciscosec/crypto.h"
 #include "ciscosec/error.h"
+#include "ciscosec/fileio.h"
 #include "ciscosec/header.h"
 #include "ciscosec/tlv.h"
 #include "ciscosec/trustlist.h"
@@ -105,12 +106,6 @@ static size_t list_inputs(const char *dir, char names[][256], size_t max)
     return n;
 }
 
-static bool has_suffix(const char *name, const char *suffix)
-{
-    size_t n = strlen(name), k = strlen(suffix);
-    return n >= k && strcmp(name + n - k, suffix) == 0;
-}
-
 /* A vector's kind decides what each parser must say. Signed files are not
  * trust lists (their bodies hold no records); PEM files are certificates
  * and nothing else; the reports and plain files are none of the three. */
@@ -138,7 +133,7 @@ static void test_vectors(void **state)
             if (strcmp(names[i], exceptions[x].name) == 0)
                 trustlist = exceptions[x].trustlist;
         size_t k = 0;
-        while (k < sizeof kinds / sizeof kinds[0] && !has_suffix(names[i], kinds[k].suffix))
+        while (k < sizeof kinds / sizeof kinds[0] && !cs_path_has_suffix(names[i], kinds[k].suffix))
             k++;
         if (k == sizeof kinds / sizeof kinds[0])
             fail_msg("vectors/%s: no expectation for its kind", names[i]);
