@@ -15,6 +15,8 @@
 
 #define CS_MAX_DIGEST_SIZE 64
 #define CS_MAX_SIGNATURE_SIZE 1024 /* RSA 8192: more than any phone takes */
+/* PEM certificates and keys are small; a larger file is refused early. */
+#define CS_PEM_MAX_FILE_SIZE (1024u * 1024)
 
 typedef enum cs_md { CS_MD_MD5, CS_MD_SHA1, CS_MD_SHA256, CS_MD_SHA384, CS_MD_SHA512 } cs_md;
 

@@ -14,6 +14,7 @@
 #include "ciscosec/buf.h"
 #include "ciscosec/crypto.h"
 #include "ciscosec/error.h"
+#include "ciscosec/tlv.h"
 
 /* Header tags. */
 enum cs_header_tag {
@@ -52,6 +53,13 @@ enum cs_digest_code { CS_DIGEST_SHA1 = 1, CS_DIGEST_SHA256 = 2, CS_DIGEST_SHA512
 
 /* The smallest header: version and header-length elements. */
 #define CS_HEADER_MIN_SIZE 10
+/* The header length (tag 2) is a u16, as every element length: no header
+ * is longer. */
+#define CS_HEADER_MAX_SIZE CS_TLV_MAX_LENGTH
+
+/* The kinds of file that carry a signed header, and the header version
+ * (tag 1) each carries: .tlv 1.2, .sgn (and .sha512) 1.0, .enc.sgn 2.0. */
+typedef enum cs_signed_kind { CS_SIGNED_TLV, CS_SIGNED_SGN, CS_SIGNED_ENC_SGN } cs_signed_kind;
 
 /* The names of the files that carry a signed header: trust lists, signed
  * files (firmware under .sha512 too) and encrypted configurations. */
@@ -156,6 +164,9 @@ typedef struct cs_header_spec {
     uint32_t timestamp;
     const cs_encryption_fields *encryption; /* NULL except for .enc.sgn */
 } cs_header_spec;
+
+/* Sets spec->version to the version of that kind of file. */
+void cs_header_set_version(cs_header_spec *spec, cs_signed_kind kind);
 
 /* A header being written: its bytes, with room for the signature. */
 typedef struct cs_header_draft {

@@ -45,6 +45,10 @@ enum cs_role {
 /* Phones refuse larger trust lists and larger RSA keys. */
 #define CS_PHONE_MAX_TLV_SIZE 65536u
 #define CS_PHONE_MAX_RSA_BITS 2048u
+/* What the commands read of a trust-list file: real lists are a few KiB
+ * and phones take 64 KiB, but a larger one is read, to be reported as too
+ * large; anything absurd is refused early. */
+#define CS_TL_MAX_FILE_SIZE (16u * 1024 * 1024)
 
 /* "SAST", "CCM+TFTP", ...; NULL for a role this program does not know. */
 const char *cs_role_name(uint16_t role);

@@ -8,8 +8,6 @@
 #include "../cli.h"
 #include "../json.h"
 
-/* Trust lists from real deployments are a few KiB; phones take 64 KiB. */
-#define MAX_TLV_FILE (16u * 1024 * 1024)
 #define MAX_RECORDS 64
 
 static void usage(const cli_ctx *cli)
@@ -352,7 +350,7 @@ static int parse_tlv(const tlv_options *o, const cli_ctx *cli)
     cs_buf data = CS_BUF_INIT;
     cs_error err;
     cs_trustlist tl;
-    int rc = cs_read_file(o->file, MAX_TLV_FILE, &data, &err);
+    int rc = cs_read_file(o->file, CS_TL_MAX_FILE_SIZE, &data, &err);
     if (rc == CS_OK)
         rc = cs_trustlist_parse(data.data, data.len, &tl, &err);
     if (rc != CS_OK) {

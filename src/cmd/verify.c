@@ -20,8 +20,6 @@
 #include "../cli.h"
 #include "../json.h"
 
-/* Trust lists are a few KiB; phones take 64 KiB; refuse absurd inputs. */
-#define MAX_TLV_FILE (16u * 1024 * 1024)
 #define MAX_TIMEOUT_SECONDS 3600
 
 static void usage(const cli_ctx *cli)
@@ -376,7 +374,7 @@ typedef struct loaded_list {
 static int read_list(const char *path, cs_buf *data, const cli_ctx *cli)
 {
     cs_error err;
-    if (cs_read_file(path, MAX_TLV_FILE, data, &err) != CS_OK)
+    if (cs_read_file(path, CS_TL_MAX_FILE_SIZE, data, &err) != CS_OK)
         return cli_file_fail(cli, path, CS_ERROR, &err);
     return CS_OK;
 }

@@ -33,7 +33,6 @@
  * smaller ones are made by rsa_generate_small in every version, so that
  * both builds run the same code for them. */
 #define RSA_LIBRARY_MIN_BITS 1024u
-#define MAX_CERT_FILE (1024 * 1024)
 /* "YYYYMMDDhhmmss", with room for any int the compiler imagines. */
 #define VALIDITY_SIZE 48
 
@@ -726,7 +725,7 @@ int cs_cert_file_load(const char *path, cs_cert **cert, cs_key **key, cs_error *
     *key = NULL;
     cs_buf buf = CS_BUF_INIT;
     buf.secret = true;
-    int rc = cs_read_file(path, MAX_CERT_FILE, &buf, err);
+    int rc = cs_read_file(path, CS_PEM_MAX_FILE_SIZE, &buf, err);
     const char *text = cs_buf_str(&buf);
     if (rc == CS_OK && buf.failed)
         rc = cs_fail(err, CS_ERROR, "out of memory");

@@ -435,13 +435,12 @@ int cs_enc_build(const uint8_t *xml, size_t len, const cs_cert *device,
     rc = cs_enc_seal(xml, len, device, signing->base->digest_code, &sealed, err);
     if (rc == CS_OK) {
         cs_header_spec spec = *signing->base;
-        spec.version[0] = 2;
-        spec.version[1] = 0;
+        cs_header_set_version(&spec, CS_SIGNED_ENC_SGN);
         spec.filename = enc_name;
         spec.encryption = &sealed.fields;
         rc = sign_file(&spec, signing->key, sealed.body.data, sealed.body.len, encrypted, err);
         if (rc == CS_OK) {
-            spec.version[0] = 1;
+            cs_header_set_version(&spec, CS_SIGNED_SGN);
             spec.filename = companion_name;
             spec.encryption = NULL;
             rc = sign_file(&spec, signing->key, notice.data, notice.len, companion, err);

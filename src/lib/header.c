@@ -342,6 +342,14 @@ int cs_header_check_nesting(const cs_header *h, cs_error *err)
                    s->tag, s->offset, s->container, s->container_offset);
 }
 
+void cs_header_set_version(cs_header_spec *spec, cs_signed_kind kind)
+{
+    static const uint8_t versions[][2] = {
+        [CS_SIGNED_TLV] = {1, 2}, [CS_SIGNED_SGN] = {1, 0}, [CS_SIGNED_ENC_SGN] = {2, 0}};
+    spec->version[0] = versions[kind][0];
+    spec->version[1] = versions[kind][1];
+}
+
 static int modulus_index(size_t signature_len, uint8_t *index, cs_error *err)
 {
     static const size_t sizes[] = {64, 128, 256, 512};
@@ -420,12 +428,13 @@ int cs_header_draft_build(cs_header_draft *draft, const cs_header_spec *spec, cs
     while (!b->failed && b->len % 4 != 0)
         cs_buf_append_byte(b, CS_HDR_PADDING);
 
-    if (b->len > CS_TLV_MAX_LENGTH)
+    if (b->len > CS_HEADER_MAX_SIZE)
         b->failed = true;
     cs_buf_put_u16_at(b, length_pos + CS_TLV_HEAD_SIZE, (uint16_t)b->len);
     if (b->failed) {
         cs_header_draft_release(draft);
-        return cs_fail(err, CS_ERROR, "the header does not fit in 65535 bytes (names too long?)");
+        return cs_fail(err, CS_ERROR, "the header does not fit in %u bytes (names too long?)",
+                       CS_HEADER_MAX_SIZE);
     }
     return CS_OK;
 }

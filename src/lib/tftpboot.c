@@ -29,7 +29,6 @@
 
 #define MAX_DEPTH 8
 #define MAX_FILES 100000
-#define MAX_LIST_FILE (16u * 1024 * 1024)
 #define MAC_LEN 12
 
 /* A trust list at the top of the directory. */
@@ -193,7 +192,7 @@ static int load_list(tb_ctx *c, const char *rel)
         return cs_fail(c->err, CS_ERROR, "out of memory");
     }
     c->nlists++;
-    int rc = cs_read_file(path, MAX_LIST_FILE, &l->data, c->err);
+    int rc = cs_read_file(path, CS_TL_MAX_FILE_SIZE, &l->data, c->err);
     if (rc != CS_OK)
         cs_error_prefix(c->err, "'%s'", path);
     free(path);

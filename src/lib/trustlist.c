@@ -255,7 +255,6 @@ static int check_build_rules(const cs_tl_spec *spec, cs_error *err)
 static void fill_header_spec(const cs_tl_spec *spec, cs_header_spec *h)
 {
     *h = (cs_header_spec){
-        .version = {1, 2},
         .has_signer_version = true,
         .signer_version = {spec->signer_version[0], spec->signer_version[1]},
         .digest_code = spec->digest_code,
@@ -263,6 +262,7 @@ static void fill_header_spec(const cs_tl_spec *spec, cs_header_spec *h)
         .has_timestamp = true,
         .timestamp = spec->timestamp,
     };
+    cs_header_set_version(h, CS_SIGNED_TLV);
     cs_signer_fill_spec(spec->signer, h);
 }
 
