@@ -68,6 +68,10 @@ typedef enum cs_signed_kind { CS_SIGNED_TLV, CS_SIGNED_SGN, CS_SIGNED_ENC_SGN } 
 #define CS_SUFFIX_SHA512 ".sha512"
 #define CS_SUFFIX_ENC_SGN ".enc.sgn"
 
+/* Whether a header can name the signature of an RSA key of `bits` (tag 11:
+ * 512, 1024, 2048 or 4096). Phones take fewer: cs_phone_rsa_can_sign. */
+bool cs_header_rsa_bits_supported(size_t bits);
+
 /* Maps a tag-8 code to a digest; false for codes this program cannot use. */
 bool cs_digest_code_to_md(uint8_t code, cs_md *md);
 /* "SHA1", "SHA256", "SHA512", or NULL for an unknown code. */

@@ -45,6 +45,10 @@ enum cs_role {
 /* Phones refuse larger trust lists and larger RSA keys. */
 #define CS_PHONE_MAX_TLV_SIZE 65536u
 #define CS_PHONE_MAX_RSA_BITS 2048u
+/* Whether phones take trust lists and files signed by an RSA key of
+ * `bits`: a size a header can name, and no more than phones support
+ * (512, 1024 or 2048). */
+bool cs_phone_rsa_can_sign(size_t bits);
 /* What the commands read of a trust-list file: real lists are a few KiB
  * and phones take 64 KiB, but a larger one is read, to be reported as too
  * large; anything absurd is refused early. */

@@ -216,7 +216,7 @@ static void warn_about_key(const cs_cert_request *req, const char *path, const c
     if (req->rsa_bits > CS_PHONE_MAX_RSA_BITS)
         cli_warn(cli, path, "RSA key of %u bits: phones support RSA keys up to %u bits",
                  req->rsa_bits, CS_PHONE_MAX_RSA_BITS);
-    else if (req->rsa_bits != 512 && req->rsa_bits != 1024 && req->rsa_bits != 2048)
+    else if (!cs_phone_rsa_can_sign(req->rsa_bits))
         cli_warn(cli, path,
                  "RSA key of %u bits: it cannot sign trust lists or configuration files "
                  "(512, 1024 or 2048 bits only)",
@@ -387,11 +387,6 @@ typedef struct cert_facts {
     phone_use use;
 } cert_facts;
 
-static bool rsa_can_sign_files(size_t bits)
-{
-    return bits == 512 || bits == 1024 || bits == 2048;
-}
-
 static phone_use phone_use_of(const cs_cert *cert, key_state key)
 {
     static const char *const rsa_roles[] = {"SAST", "CCM",        "CCM+TFTP", "TFTP",
@@ -409,12 +404,12 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
         use.roles = rsa_roles;
         use.n_roles = sizeof rsa_roles / sizeof rsa_roles[0];
         use.roles_text = "SAST, CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS";
-        use.can_sign = rsa_can_sign_files(bits) && key == KEY_MATCHES;
+        use.can_sign = cs_phone_rsa_can_sign(bits) && key == KEY_MATCHES;
         use.sign_text =
-            !rsa_can_sign_files(bits) ? "no: phones take signatures of 512, 1024 or 2048 bits"
-            : key == KEY_MATCHES      ? "yes: trust lists as SAST, configuration files as TFTP"
-            : key == KEY_MISMATCH     ? "no: the private key does not match"
-                                      : "no: the file holds no private key";
+            !cs_phone_rsa_can_sign(bits) ? "no: phones take signatures of 512, 1024 or 2048 bits"
+            : key == KEY_MATCHES         ? "yes: trust lists as SAST, configuration files as TFTP"
+            : key == KEY_MISMATCH        ? "no: the private key does not match"
+                                         : "no: the file holds no private key";
         break;
     case CS_KEY_EC:
         if (cs_cert_curve(cert) == CS_CURVE_OTHER) {

@@ -350,10 +350,21 @@ void cs_header_set_version(cs_header_spec *spec, cs_signed_kind kind)
     spec->version[1] = versions[kind][1];
 }
 
+/* The signature sizes tag 11 can name, by index (formats.md §2). */
+static const size_t signature_sizes[] = {64, 128, 256, 512};
+
+bool cs_header_rsa_bits_supported(size_t bits)
+{
+    for (size_t i = 0; i < sizeof signature_sizes / sizeof signature_sizes[0]; i++)
+        if (signature_sizes[i] * 8 == bits)
+            return true;
+    return false;
+}
+
 static int modulus_index(size_t signature_len, uint8_t *index, cs_error *err)
 {
-    static const size_t sizes[] = {64, 128, 256, 512};
-    for (uint8_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    const size_t *sizes = signature_sizes;
+    for (uint8_t i = 0; i < sizeof signature_sizes / sizeof signature_sizes[0]; i++) {
         if (sizes[i] == signature_len) {
             *index = i;
             return CS_OK;

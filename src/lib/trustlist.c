@@ -252,6 +252,11 @@ static int check_build_rules(const cs_tl_spec *spec, cs_error *err)
     return CS_OK;
 }
 
+bool cs_phone_rsa_can_sign(size_t bits)
+{
+    return cs_header_rsa_bits_supported(bits) && bits <= CS_PHONE_MAX_RSA_BITS;
+}
+
 static void fill_header_spec(const cs_tl_spec *spec, cs_header_spec *h)
 {
     *h = (cs_header_spec){

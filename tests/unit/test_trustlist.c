@@ -718,9 +718,26 @@ static void test_roles(void **state)
     assert_null(cs_role_name(0xFFFF));
 }
 
+/* Which RSA sizes can sign: what a header can name, and what phones take. */
+static void test_rsa_sizes_that_sign(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t bits;
+        bool header, phone;
+    } sizes[] = {{512, true, true},    {1024, true, true},  {2048, true, true},
+                 {4096, true, false},  {768, false, false}, {3072, false, false},
+                 {8192, false, false}, {0, false, false}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        assert_int_equal(cs_header_rsa_bits_supported(sizes[i].bits), sizes[i].header);
+        assert_int_equal(cs_phone_rsa_can_sign(sizes[i].bits), sizes[i].phone);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rsa_sizes_that_sign),
         cmocka_unit_test(test_parse_vectors),
         cmocka_unit_test(test_tampered_vectors),
         cmocka_unit_test(test_every_prefix),
