@@ -58,6 +58,12 @@ bool cs_phone_rsa_can_sign(size_t bits);
 const char *cs_role_name(uint16_t role);
 /* Parses a role name in any case ("ccm+tftp", "app-server"). */
 bool cs_role_parse(const char *name, uint16_t *role);
+/* The roles this program knows (i below cs_role_count), in formats.md's
+ * order. Every role takes an RSA key; cs_role_takes_ec says which also
+ * take an EC key (CCM, TFTP, APP-SERVER). */
+size_t cs_role_count(void);
+uint16_t cs_role_at(size_t i);
+bool cs_role_takes_ec(uint16_t role);
 
 typedef struct cs_tl_record {
     size_t offset; /* from the start of the file */

@@ -369,7 +369,7 @@ typedef enum validity { VALID, EXPIRED, NOT_YET_VALID } validity;
 
 /* What a phone can do with a certificate. */
 typedef struct phone_use {
-    const char *const *roles; /* trust-list roles it can hold */
+    const char *roles[16]; /* trust-list roles it can hold */
     size_t n_roles;
     const char *roles_text; /* the same for people, or why there are none */
     bool can_sign;          /* trust lists as SAST, files as TFTP */
@@ -387,11 +387,19 @@ typedef struct cert_facts {
     phone_use use;
 } cert_facts;
 
+/* The names of the roles a key takes (every role for RSA), from the
+ * library's table. */
+static size_t role_names(bool ec, const char **names, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cs_role_count() && n < max; i++)
+        if (!ec || cs_role_takes_ec(cs_role_at(i)))
+            names[n++] = cs_role_name(cs_role_at(i));
+    return n;
+}
+
 static phone_use phone_use_of(const cs_cert *cert, key_state key)
 {
-    static const char *const rsa_roles[] = {"SAST", "CCM",        "CCM+TFTP", "TFTP",
-                                            "CAPF", "APP-SERVER", "TVS"};
-    static const char *const ec_roles[] = {"TFTP", "CCM", "APP-SERVER"};
     phone_use use = {.sign_text = "no: trust lists and configuration files are signed with RSA"};
     size_t bits = cs_cert_key_bits(cert);
     switch (cs_cert_key_type(cert)) {
@@ -401,8 +409,7 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
             use.sign_text = "no: phones reject the key";
             break;
         }
-        use.roles = rsa_roles;
-        use.n_roles = sizeof rsa_roles / sizeof rsa_roles[0];
+        use.n_roles = role_names(false, use.roles, sizeof use.roles / sizeof use.roles[0]);
         use.roles_text = "SAST, CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS";
         use.can_sign = cs_phone_rsa_can_sign(bits) && key == KEY_MATCHES;
         use.sign_text =
@@ -416,8 +423,7 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
             use.roles_text = "none: phones take EC keys on secp256r1, secp384r1 and secp521r1";
             break;
         }
-        use.roles = ec_roles;
-        use.n_roles = sizeof ec_roles / sizeof ec_roles[0];
+        use.n_roles = role_names(true, use.roles, sizeof use.roles / sizeof use.roles[0]);
         use.roles_text = "TFTP (HTTPS provisioning, trust list version 1.1), CCM (TLS), APP-SERVER";
         break;
     default:

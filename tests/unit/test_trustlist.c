@@ -734,9 +734,32 @@ static void test_rsa_sizes_that_sign(void **state)
     }
 }
 
+/* Every role has a name that parses back to it; CCM, TFTP and APP-SERVER
+ * take EC keys, the others only RSA. */
+static void test_role_table(void **state)
+{
+    (void)state;
+    assert_int_equal(cs_role_count(), 7);
+    size_t ec = 0;
+    for (size_t i = 0; i < cs_role_count(); i++) {
+        uint16_t role = cs_role_at(i), back = 0xFFFF;
+        assert_non_null(cs_role_name(role));
+        assert_true(cs_role_parse(cs_role_name(role), &back));
+        assert_int_equal(back, role);
+        ec += cs_role_takes_ec(role);
+    }
+    assert_int_equal(ec, 3);
+    assert_true(cs_role_takes_ec(CS_ROLE_TFTP) && cs_role_takes_ec(CS_ROLE_CCM) &&
+                cs_role_takes_ec(CS_ROLE_APP_SERVER));
+    assert_false(cs_role_takes_ec(CS_ROLE_SAST) || cs_role_takes_ec(CS_ROLE_CCM_TFTP) ||
+                 cs_role_takes_ec(CS_ROLE_CAPF) || cs_role_takes_ec(CS_ROLE_TVS) ||
+                 cs_role_takes_ec(99));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_role_table),
         cmocka_unit_test(test_rsa_sizes_that_sign),
         cmocka_unit_test(test_parse_vectors),
         cmocka_unit_test(test_tampered_vectors),
