@@ -34,6 +34,14 @@ void test_read_data(const char *name, cs_buf *out)
         fail_msg("cannot read %s: %s", name, err.message);
 }
 
+void test_read_header(const char *name, cs_buf *file, cs_header *h)
+{
+    test_read_data(name, file);
+    cs_error err;
+    if (cs_header_parse(file->data, file->len, file->len, h, &err) != CS_OK)
+        fail_msg("%s: %s", name, err.message);
+}
+
 uint8_t *test_exact_copy(const uint8_t *data, size_t len)
 {
     uint8_t *copy = malloc(len ? len : 1);

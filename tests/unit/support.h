@@ -12,6 +12,7 @@
 
 #include "ciscosec/buf.h"
 #include "ciscosec/crypto.h"
+#include "ciscosec/header.h"
 #include "ciscosec/signer.h"
 
 /* The path of a file in tests/data (an absolute path stays as it is). */
@@ -31,6 +32,9 @@ cs_cert *test_load_cert(const char *name);
 cs_key *test_load_key(const char *name);
 void test_load_signer(const char *name, cs_signer *signer);
 
+/* Reads a file from tests/data into file and parses its signed header
+ * into h, failing the test if either cannot be done. */
+void test_read_header(const char *name, cs_buf *file, cs_header *h);
 /* Asserts that the len bytes at data are `hex` (lowercase). */
 void test_assert_hex(const uint8_t *data, size_t len, const char *hex);
 void test_assert_bytes_hex(cs_bytes b, const char *hex);

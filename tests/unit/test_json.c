@@ -73,10 +73,8 @@ static void test_header_object(void **state)
 {
     (void)state;
     cs_buf file = CS_BUF_INIT;
-    test_read_data("vectors/SEP58971ECC97C1.cnf.xml.enc.sgn", &file);
     cs_header h;
-    cs_error err;
-    assert_int_equal(cs_header_parse(file.data, file.len, file.len, &h, &err), CS_OK);
+    test_read_header("vectors/SEP58971ECC97C1.cnf.xml.enc.sgn", &file, &h);
     json_t *o = json_header(&h);
     assert_string_equal(json_string_value(json_object_get(o, "version")), "2.0");
     assert_int_equal(json_integer_value(json_object_get(o, "header_length")), 764);
