@@ -192,7 +192,7 @@ static void test_header_report(void **state)
     size_t len = strlen(text);
     assert_true(len < want.len);
     assert_memory_equal(text, want.data, len);
-    assert_string_equal((const char *)want.data + len, "Valid signature\n");
+    assert_string_equal(cs_buf_str(&want) + len, "Valid signature\n");
     free(text);
 
     /* No warning for it; one for a child past its container. */
