@@ -1,6 +1,5 @@
 #include "json.h"
 
-#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -17,39 +16,12 @@ json_t *json_report_new(const char *command, const char *path)
     return report;
 }
 
-/* The length a UTF-8 lead byte announces (1 to 4), or 0 for a byte that
- * cannot start a sequence. Whether the sequence is valid is jansson's
- * call (jansson_accepts). */
-static size_t utf8_announced(uint8_t lead)
-{
-    return lead < 0x80                   ? 1
-           : lead >= 0xC0 && lead < 0xE0 ? 2
-           : lead >= 0xE0 && lead < 0xF0 ? 3
-           : lead >= 0xF0 && lead < 0xF8 ? 4
-                                         : 0;
-}
-
-/* Whether jansson takes these bytes as a string: UTF-8 is its rule (no
- * overlong forms, no surrogates, nothing over U+10FFFF), and ours. */
-static bool jansson_accepts(const uint8_t *p, size_t n)
-{
-    json_t *s = json_stringn((const char *)p, n);
-    json_decref(s);
-    return s != NULL;
-}
-
 json_t *json_text(cs_bytes text)
 {
-    /* Most names are clean: one check, one copy. NUL is replaced too. */
-    if (text.len == 0 || memchr(text.data, '\0', text.len) == NULL) {
-        json_t *s = json_stringn(text.len ? (const char *)text.data : "", text.len);
-        if (s != NULL)
-            return s;
-    }
     cs_buf clean = CS_BUF_INIT;
     for (size_t i = 0; i < text.len;) {
-        size_t n = utf8_announced(text.data[i]);
-        if (n == 0 || n > text.len - i || text.data[i] == 0 || !jansson_accepts(text.data + i, n)) {
+        size_t n = cs_utf8_sequence(text.data + i, text.len - i);
+        if (n == 0 || text.data[i] == 0) {
             cs_buf_append(&clean, "\xEF\xBF\xBD", 3); /* U+FFFD */
             i++;
             continue;

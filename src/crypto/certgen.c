@@ -100,41 +100,6 @@ static bool present(const char *s)
     return s != NULL && s[0] != '\0';
 }
 
-/* UTF8String values must be UTF-8: no stray continuation bytes, no
- * overlong forms, no surrogates. */
-static bool valid_utf8(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        uint32_t c = s[i];
-        size_t more;
-        uint32_t min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            more = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            more = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            more = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return false;
-        }
-        if (len - i - 1 < more)
-            return false;
-        for (size_t k = 1; k <= more; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            c = c << 6 | (s[i + k] & 0x3Fu);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false;
-        i += more + 1;
-    }
-    return true;
-}
-
 static int check_attribute(const char *what, const char *value, bool ascii, cs_error *err)
 {
     const unsigned char *s = (const unsigned char *)value;
@@ -143,13 +108,13 @@ static int check_attribute(const char *what, const char *value, bool ascii, cs_e
         return cs_fail(err, CS_ERROR, "the %s is longer than %d bytes", what,
                        CS_CERT_MAX_ATTRIBUTE);
     for (size_t i = 0; i < len; i++) {
-        if (s[i] < 0x20 || s[i] == 0x7F)
+        if (cs_is_control_byte(s[i]))
             return cs_fail(err, CS_ERROR, "the %s holds a control character", what);
         if (ascii && s[i] >= 0x80)
             return cs_fail(err, CS_ERROR,
                            "the %s must be ASCII: it is also the certificate's DNS name", what);
     }
-    if (!valid_utf8(s, len))
+    if (!cs_utf8_valid(s, len))
         return cs_fail(err, CS_ERROR, "the %s is not valid UTF-8", what);
     return CS_OK;
 }

@@ -222,6 +222,41 @@ static void test_append_printable(void **state)
     cs_buf_release(&b);
 }
 
+static void test_utf8_sequences(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bytes;
+        size_t len, want;
+    } cases[] = {
+        {"A", 1, 1},
+        {"\xC3\xA9", 2, 2},
+        {"\xE2\x82\xAC", 3, 3},
+        {"\xF4\x8F\xBF\xBF", 4, 4},
+        {"\xC3", 1, 0},
+        {"\xE2\x82", 2, 0},
+        {"\x80", 1, 0},
+        {"\xC0\xAF", 2, 0},
+        {"\xC1\xBF", 2, 0},
+        {"\xE0\x80\xAF", 3, 0},
+        {"\xED\xA0\x80", 3, 0},
+        {"\xF0\x80\x80\xAF", 4, 0},
+        {"\xF4\x90\x80\x80", 4, 0},
+        {"\xF8\x88\x80\x80", 4, 0},
+        {"\xC3"
+         "A",
+         2, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(cs_utf8_sequence((const uint8_t *)cases[i].bytes, cases[i].len),
+                         cases[i].want);
+    assert_int_equal(cs_utf8_sequence((const uint8_t *)"", 0), 0);
+    assert_true(cs_utf8_valid((const uint8_t *)"caf\xC3\xA9 \xE2\x82\xAC", 9));
+    assert_false(cs_utf8_valid((const uint8_t *)"caf\xC3", 4));
+    assert_true(cs_is_control_byte(0) && cs_is_control_byte(0x1F) && cs_is_control_byte(0x7F));
+    assert_false(cs_is_control_byte(' ') || cs_is_control_byte(0x80));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -237,6 +272,7 @@ int main(void)
         cmocka_unit_test(test_hex_and_loads),
         cmocka_unit_test(test_bytes_equal),
         cmocka_unit_test(test_append_printable),
+        cmocka_unit_test(test_utf8_sequences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,5 +1,5 @@
 /* The JSON reports' building blocks (src/json.c): text from a file's bytes
- * as jansson's UTF-8 rule allows, hex, times, the header object and the
+ * under the one UTF-8 rule (jansson's too), hex, times, the header object and the
  * document written on stdout. */
 #include "support.h"
 
@@ -49,6 +49,36 @@ static void test_text_replaces_what_jansson_refuses(void **state)
     expect_text("a\xE2\x82z", 4, "a" FFFD FFFD "z");
     expect_text("a\0z", 3, "a" FFFD "z"); /* NUL */
     expect_text("\xFF\xFE", 2, FFFD FFFD);
+}
+
+/* The library's UTF-8 rule is jansson's: every lead byte followed by
+ * bytes from each range that matters, 1 to 4 bytes long. */
+static void test_utf8_rule_is_janssons(void **state)
+{
+    (void)state;
+    static const uint8_t tails[] = {0x00, 0x41, 0x7F, 0x80, 0x8F, 0x90,
+                                    0x9F, 0xA0, 0xBF, 0xC0, 0xF4, 0xFF};
+    const size_t nt = sizeof tails;
+    size_t checked = 0;
+    for (unsigned lead = 0; lead < 256; lead++) {
+        for (size_t a = 0; a < nt; a++) {
+            for (size_t b = 0; b < nt; b++) {
+                for (size_t c = 0; c < nt; c++) {
+                    const uint8_t seq[4] = {(uint8_t)lead, tails[a], tails[b], tails[c]};
+                    for (size_t len = 1; len <= 4; len++) {
+                        json_t *s = json_stringn((const char *)seq, len);
+                        bool jansson = s != NULL;
+                        json_decref(s);
+                        if (cs_utf8_valid(seq, len) != jansson)
+                            fail_msg("%02x %02x %02x %02x (%zu bytes): jansson %s it", seq[0],
+                                     seq[1], seq[2], seq[3], len, jansson ? "takes" : "refuses");
+                        checked++;
+                    }
+                }
+            }
+        }
+    }
+    assert_int_equal(checked, 256 * 12 * 12 * 12 * 4);
 }
 
 static void test_hex_and_time(void **state)
@@ -123,6 +153,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_text_keeps_valid_utf8),
         cmocka_unit_test(test_text_replaces_what_jansson_refuses),
+        cmocka_unit_test(test_utf8_rule_is_janssons),
         cmocka_unit_test(test_hex_and_time),
         cmocka_unit_test(test_header_object),
         cmocka_unit_test(test_report_emitted),
