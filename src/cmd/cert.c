@@ -371,8 +371,9 @@ typedef enum validity { VALID, EXPIRED, NOT_YET_VALID } validity;
 typedef struct phone_use {
     const char *roles[16]; /* trust-list roles it can hold */
     size_t n_roles;
-    const char *roles_text; /* the same for people, or why there are none */
-    bool can_sign;          /* trust lists as SAST, files as TFTP */
+    /* The same for people, or why there are none; NULL: the roles' names. */
+    const char *roles_text;
+    bool can_sign; /* trust lists as SAST, files as TFTP */
     const char *sign_text;
 } phone_use;
 
@@ -410,7 +411,6 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
             break;
         }
         use.n_roles = role_names(false, use.roles, sizeof use.roles / sizeof use.roles[0]);
-        use.roles_text = "SAST, CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS";
         use.can_sign = cs_phone_rsa_can_sign(bits) && key == KEY_MATCHES;
         use.sign_text =
             !cs_phone_rsa_can_sign(bits) ? "no: phones take signatures of 512, 1024 or 2048 bits"
@@ -554,7 +554,14 @@ static void print_text(const cert_facts *f)
     text_fingerprint("SHA-256 Fingerprint:", cert, CS_MD_SHA256);
     text_fingerprint("certHash (MD5):", cert, CS_MD_MD5);
     report_line(stdout, w, "Private Key:", "%s", key_state_name(f->key));
-    report_line(stdout, w, "Roles:", "%s", f->use.roles_text);
+    if (f->use.roles_text != NULL) {
+        report_line(stdout, w, "Roles:", "%s", f->use.roles_text);
+    } else {
+        text_label("Roles:");
+        for (size_t i = 0; i < f->use.n_roles; i++)
+            printf("%s%s", i > 0 ? ", " : "", f->use.roles[i]);
+        putchar('\n');
+    }
     report_line(stdout, w, "Can Sign:", "%s", f->use.sign_text);
     fputc('\n', stdout);
 }
