@@ -186,13 +186,10 @@ const char *report_verdict_word(bool checked, int rc)
 
 void report_text(FILE *out, cs_bytes text)
 {
-    for (size_t i = 0; i < text.len; i++) {
-        uint8_t c = text.data[i];
-        if (c < 0x20 || c == 0x7F)
-            fprintf(out, "\\x%02x", c);
-        else
-            fputc(c, out);
-    }
+    cs_buf printable = CS_BUF_INIT;
+    cs_buf_append_printable(&printable, text);
+    fwrite(printable.data != NULL ? printable.data : (const uint8_t *)"", 1, printable.len, out);
+    cs_buf_release(&printable);
 }
 
 void report_hex(FILE *out, cs_bytes bytes)
@@ -250,31 +247,70 @@ static void timestamp_line(FILE *out, int width, uint32_t timestamp)
     report_line(out, width, "Timestamp:", "%s", text);
 }
 
-void report_header(FILE *out, const cs_header *h, int width)
+/* The line for one header element, if the reference prints one for it. */
+static void header_element_line(FILE *out, int width, const cs_header *h, uint8_t tag)
 {
-    report_line(out, width, "Version:", "%u.%u", h->version[0], h->version[1]);
-    report_line(out, width, "Header Length:", "%u bytes", h->length);
-    if (h->has_signer_version)
+    const cs_encryption_fields *e = &h->enc;
+    switch (tag) {
+    case CS_HDR_VERSION:
+        report_line(out, width, "Version:", "%u.%u", h->version[0], h->version[1]);
+        break;
+    case CS_HDR_LENGTH:
+        report_line(out, width, "Header Length:", "%u bytes", h->length);
+        break;
+    case CS_HDR_SIGNER_VERSION:
         report_line(out, width, "Signer Version:", "%u.%u", h->signer_version[0],
                     h->signer_version[1]);
-    if (h->has_signer_name)
+        break;
+    case CS_HDR_SIGNER_NAME:
         text_line(out, width, "Signer Name:", h->signer_name);
-    if (h->has_issuer_name)
+        break;
+    case CS_HDR_ISSUER_NAME:
         text_line(out, width, "Issuer Name:", h->issuer_name);
-    if (h->has_serial)
+        break;
+    case CS_HDR_SERIAL:
         hex_line(out, width, "Serial Number:", h->serial);
-    digest_line(out, width, "Digest Algorithm:", h->digest_code);
-    report_line(out, width, "Signature:", "%zu bytes", h->signature.len);
-    if (h->has_filename)
+        break;
+    case CS_HDR_DIGEST_ALGORITHM:
+        digest_line(out, width, "Digest Algorithm:", h->digest_code);
+        break;
+    case CS_HDR_SIGNATURE:
+        report_line(out, width, "Signature:", "%zu bytes", h->signature.len);
+        break;
+    case CS_HDR_FILENAME:
         text_line(out, width, "Filename:", h->filename);
-    if (h->has_timestamp)
+        break;
+    case CS_HDR_TIMESTAMP:
         timestamp_line(out, width, h->timestamp);
-    if (h->has_encryption) {
-        const cs_encryption_fields *e = &h->enc;
+        break;
+    case CS_HDR_IV:
         report_line(out, width, "Encryption IV:", "%zu bytes", e->iv.len);
+        break;
+    case CS_HDR_ENCRYPTED_KEY:
         report_line(out, width, "Encryption Key:", "%zu bytes", e->encrypted_key.len);
+        break;
+    case CS_HDR_CONTENT_DIGEST_ALGORITHM:
         digest_line(out, width, "Encryption Digest Algorithm:", e->content_digest_code);
+        break;
+    case CS_HDR_CONTENT_DIGEST:
         hex_line(out, width, "Encryption Digest:", e->content_digest);
+        break;
+    default:
+        break;
     }
+}
+
+/* In the order the file holds the elements, as the reference prints them. */
+void report_header(FILE *out, const cs_header *h, int width)
+{
+    for (size_t i = 0; i < h->order_len; i++)
+        header_element_line(out, width, h, h->order[i]);
     fputc('\n', out);
+}
+
+void cli_warn_header(const cli_ctx *cli, const char *path, const cs_header *h)
+{
+    cs_error err;
+    if (cs_header_check_nesting(h, &err) != CS_OK)
+        cli_warn(cli, path, "%s", err.message);
 }

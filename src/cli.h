@@ -88,6 +88,10 @@ void cli_unflatten_args(int *argc, char **argv);
 /* Prints a signed header the way the reference tools do: one "Label: value"
  * line per field, labels padded to `width`, then a blank line. */
 void report_header(FILE *out, const cs_header *h, int width);
+/* Warns when a child of the header runs past its container's end
+ * (cs_header_check_nesting): phones take such files, but they were not
+ * written as formats.md says. */
+void cli_warn_header(const cli_ctx *cli, const char *path, const cs_header *h);
 /* How a parse report ends. `checked` is false when no certificate was
  * given to check the signature with; rc is the check's CS_OK/CS_INVALID.
  * The line is the reference tools' wording; the word is the JSON value

@@ -2,7 +2,8 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+
+#include "ciscosec/civiltime.h"
 
 json_t *json_report_new(const char *command, const char *path)
 {
@@ -15,28 +16,12 @@ json_t *json_report_new(const char *command, const char *path)
     return report;
 }
 
-/* Length of a valid UTF-8 sequence at p (at most n bytes), 0 if invalid. */
-static size_t utf8_sequence(const uint8_t *p, size_t n)
-{
-    size_t len = p[0] < 0x80             ? 1
-                 : (p[0] & 0xE0) == 0xC0 ? 2
-                 : (p[0] & 0xF0) == 0xE0 ? 3
-                 : (p[0] & 0xF8) == 0xF0 ? 4
-                                         : 0;
-    if (len == 0 || len > n || (len == 2 && p[0] < 0xC2))
-        return 0;
-    for (size_t i = 1; i < len; i++)
-        if ((p[i] & 0xC0) != 0x80)
-            return 0;
-    return len;
-}
-
 json_t *json_text(cs_bytes text)
 {
     cs_buf clean = CS_BUF_INIT;
     for (size_t i = 0; i < text.len;) {
-        size_t n = utf8_sequence(text.data + i, text.len - i);
-        if (n == 0 || (n == 1 && text.data[i] == 0)) {
+        size_t n = cs_utf8_sequence(text.data + i, text.len - i);
+        if (n == 0 || text.data[i] == 0) {
             cs_buf_append(&clean, "\xEF\xBF\xBD", 3); /* U+FFFD */
             i++;
             continue;
@@ -44,9 +29,10 @@ json_t *json_text(cs_bytes text)
         cs_buf_append(&clean, text.data + i, n);
         i += n;
     }
-    json_t *s = json_stringn(clean.len ? (const char *)clean.data : "", clean.len);
+    json_t *s =
+        clean.failed ? NULL : json_stringn(clean.len ? (const char *)clean.data : "", clean.len);
     cs_buf_release(&clean);
-    return s != NULL ? s : json_string("");
+    return s;
 }
 
 json_t *json_hex(cs_bytes bytes)
@@ -63,11 +49,8 @@ json_t *json_hex(cs_bytes bytes)
 
 json_t *json_time(uint32_t seconds)
 {
-    time_t t = (time_t)seconds;
-    struct tm tm;
-    char text[32] = "";
-    if (gmtime_r(&t, &tm) != NULL)
-        strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    char text[32];
+    cs_format_time(seconds, text, sizeof text);
     return json_string(text);
 }
 

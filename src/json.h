@@ -20,7 +20,11 @@ json_t *json_report_new(const char *command, const char *path);
 /* The header fields, as report_header prints them. */
 json_t *json_header(const cs_header *h);
 
-/* A string from a file's bytes: invalid UTF-8 is replaced, not refused. */
+/* A string from a file's bytes: each byte that does not start a
+ * well-formed UTF-8 sequence (cs_utf8_sequence, the rule jansson applies
+ * too: no overlong forms, surrogates, code points over U+10FFFF or cut
+ * sequences) and each NUL becomes U+FFFD, the rest is kept. NULL only when
+ * out of memory. */
 json_t *json_text(cs_bytes text);
 json_t *json_hex(cs_bytes bytes);
 /* "2026-01-02T03:04:05Z". */

@@ -49,6 +49,25 @@ const char *cs_buf_str(cs_buf *buf);
 /* Lower-case hex of bytes, NUL-terminated, into out (2*len+1 bytes). */
 void cs_hex(const uint8_t *data, size_t len, char *out);
 
+/* Whether a and b hold the same bytes. */
+bool cs_bytes_equal(cs_bytes a, cs_bytes b);
+
+/* The one UTF-8 rule (RFC 3629, as jansson applies it): the length of the
+ * sequence at p, of which n bytes remain, when it is well-formed (1 to 4),
+ * else 0: a stray continuation byte, a cut sequence, an overlong form, a
+ * surrogate or a code point over U+10FFFF. */
+size_t cs_utf8_sequence(const uint8_t *p, size_t n);
+/* Whether all len bytes are well-formed UTF-8. */
+bool cs_utf8_valid(const uint8_t *s, size_t len);
+
+/* A control byte (below 0x20, and 0x7F), which must not reach a terminal. */
+bool cs_is_control_byte(uint8_t c);
+
+/* Appends text from a file as printable text: each control byte (below
+ * 0x20, and 0x7F) becomes \xNN, so that a hostile file cannot write escape
+ * sequences to a terminal; every other byte is kept. */
+void cs_buf_append_printable(cs_buf *buf, cs_bytes text);
+
 static inline uint16_t cs_load_u16(const uint8_t *p)
 {
     return (uint16_t)((unsigned)p[0] << 8 | p[1]);

@@ -17,6 +17,8 @@
 
 #define CS_MAX_DIGEST_SIZE 64
 #define CS_MAX_SIGNATURE_SIZE 1024 /* RSA 8192: more than any phone takes */
+/* PEM certificates and keys are small; a larger file is refused early. */
+#define CS_PEM_MAX_FILE_SIZE (1024u * 1024)
 
 typedef enum cs_key_type { CS_KEY_OTHER, CS_KEY_RSA, CS_KEY_EC } cs_key_type;
 

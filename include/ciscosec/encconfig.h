@@ -72,6 +72,14 @@ int cs_enc_seal(const uint8_t *plain, size_t len, const cs_cert *device, uint8_t
                 cs_enc_sealed *out, cs_error *err);
 void cs_enc_sealed_release(cs_enc_sealed *sealed);
 
+/* The one rule for an .enc.sgn's encryption fields (formats.md §4), used by
+ * cs_enc_open and by verify: key algorithm 1 (AES-128), a 16-byte IV, a key
+ * size of 8 bits per byte of a non-empty encrypted key, a body of one or more
+ * whole AES blocks, a padding count of 1 to 16 and a content digest of a
+ * known algorithm and its size. CS_ERROR naming the first field that breaks
+ * it. */
+int cs_enc_check_fields(const cs_encryption_fields *f, size_t body_len, cs_error *err);
+
 /* The reverse: decrypts the AES key with the device's private key, then the
  * body, drops the padding and compares the content digest. plain is made
  * secret and receives the plaintext only when everything checked out.

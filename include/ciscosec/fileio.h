@@ -69,4 +69,7 @@ char *cs_path_append(const char *path, const char *suffix);
 /* The part of path after the last '/'. */
 const char *cs_basename(const char *path);
 
+/* Whether path ends with suffix (".sgn"). */
+bool cs_path_has_suffix(const char *path, const char *suffix);
+
 #endif

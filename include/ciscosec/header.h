@@ -14,6 +14,7 @@
 #include "ciscosec/buf.h"
 #include "ciscosec/md.h"
 #include "ciscosec/error.h"
+#include "ciscosec/tlv.h"
 
 /* Header tags. */
 enum cs_header_tag {
@@ -52,6 +53,24 @@ enum cs_digest_code { CS_DIGEST_SHA1 = 1, CS_DIGEST_SHA256 = 2, CS_DIGEST_SHA512
 
 /* The smallest header: version and header-length elements. */
 #define CS_HEADER_MIN_SIZE 10
+/* The header length (tag 2) is a u16, as every element length: no header
+ * is longer. */
+#define CS_HEADER_MAX_SIZE CS_TLV_MAX_LENGTH
+
+/* The kinds of file that carry a signed header, and the header version
+ * (tag 1) each carries: .tlv 1.2, .sgn (and .sha512) 1.0, .enc.sgn 2.0. */
+typedef enum cs_signed_kind { CS_SIGNED_TLV, CS_SIGNED_SGN, CS_SIGNED_ENC_SGN } cs_signed_kind;
+
+/* The names of the files that carry a signed header: trust lists, signed
+ * files (firmware under .sha512 too) and encrypted configurations. */
+#define CS_SUFFIX_TLV ".tlv"
+#define CS_SUFFIX_SGN ".sgn"
+#define CS_SUFFIX_SHA512 ".sha512"
+#define CS_SUFFIX_ENC_SGN ".enc.sgn"
+
+/* Whether a header can name the signature of an RSA key of `bits` (tag 11:
+ * 512, 1024, 2048 or 4096). Phones take fewer: cs_phone_rsa_can_sign. */
+bool cs_header_rsa_bits_supported(size_t bits);
 
 /* Maps a tag-8 code to a digest; false for codes this program cannot use. */
 bool cs_digest_code_to_md(uint8_t code, cs_md *md);
@@ -70,6 +89,15 @@ typedef struct cs_encryption_fields {
     uint8_t content_digest_code;
     cs_bytes content_digest;
 } cs_encryption_fields;
+
+/* A child element that runs past the end of its container: the child's
+ * tag and offset, and its container's. */
+typedef struct cs_header_straddle {
+    uint8_t tag;
+    size_t offset;
+    uint8_t container;
+    size_t container_offset;
+} cs_header_straddle;
 
 /* A parsed header: views into the caller's buffer. */
 typedef struct cs_header {
@@ -95,6 +123,13 @@ typedef struct cs_header {
     uint32_t timestamp;
     bool has_encryption; /* any of tags 16..27 */
     cs_encryption_fields enc;
+    /* The tags of the elements other than containers and padding, in the
+     * order the file holds them (each tag appears once). */
+    uint8_t order[CS_HDR_SIGNER_VERSION];
+    size_t order_len;
+    /* The first child found running past its container's end. */
+    bool has_straddle;
+    cs_header_straddle straddle;
 } cs_header;
 
 /* Finds the header length (tag 2) among the elements at the start of a
@@ -106,9 +141,16 @@ int cs_header_length(const uint8_t *data, size_t len, uint16_t *header_len, cs_e
  * header length past the end is refused. Accepts the elements in any
  * order; refuses unknown tags, elements that run past the header length,
  * repeated elements and a header without version, length, signature or
- * digest algorithm. */
+ * digest algorithm. A child that runs past the end of its container is
+ * not refused (other producers write such headers, and phones take them)
+ * but recorded, for cs_header_check_nesting. */
 int cs_header_parse(const uint8_t *data, size_t len, uint64_t file_size, cs_header *out,
                     cs_error *err);
+
+/* CS_OK when every container of a parsed header holds its children whole
+ * (what cs_header_draft_build always writes); CS_INVALID, naming the first
+ * child that runs past its container's end, otherwise. */
+int cs_header_check_nesting(const cs_header *h, cs_error *err);
 
 /* What a writer puts in a header. The signer's strings and serial come
  * from its certificate; signature_len from its key. */
@@ -126,6 +168,9 @@ typedef struct cs_header_spec {
     uint32_t timestamp;
     const cs_encryption_fields *encryption; /* NULL except for .enc.sgn */
 } cs_header_spec;
+
+/* Sets spec->version to the version of that kind of file. */
+void cs_header_set_version(cs_header_spec *spec, cs_signed_kind kind);
 
 /* A header being written: its bytes, with room for the signature. */
 typedef struct cs_header_draft {

@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "ciscosec/civiltime.h"
 #include "ciscosec/buf.h"
 #include "ciscosec/error.h"
 #include "ciscosec/trustlist.h"
@@ -34,6 +35,7 @@ typedef enum cs_severity {
  * output use them. cs_rule_summary describes each in a few words. */
 typedef enum cs_rule {
     CS_RULE_FORMAT,           /* not a well-formed file of its kind */
+    CS_RULE_HEADER_NESTING,   /* a header child runs past its container */
     CS_RULE_TLV_SIZE,         /* trust list over 64 KiB */
     CS_RULE_TLV_SIGNER,       /* no SAST record names the list's signer */
     CS_RULE_TLV_SIGNER_KEY,   /* the list's signer is not RSA */
@@ -214,8 +216,6 @@ typedef struct cs_tftpboot_counts {
 int cs_phone_check_tftpboot(const char *dir, int64_t now, cs_findings *out,
                             cs_tftpboot_counts *counts, cs_error *err);
 
-/* "2026-01-02T03:04:05Z" (RFC 3339, UTC) into out (at least 32 bytes). */
-void cs_format_time(int64_t t, char *out, size_t size);
 /* Parses an RFC 3339 time ("2030-01-01T00:00:00Z", "...+13:00", fractions
  * of a second ignored), a time without an offset (taken as UTC) or a bare
  * date (its midnight UTC) into seconds since 1970. */

@@ -45,11 +45,25 @@ enum cs_role {
 /* Phones refuse larger trust lists and larger RSA keys. */
 #define CS_PHONE_MAX_TLV_SIZE 65536u
 #define CS_PHONE_MAX_RSA_BITS 2048u
+/* Whether phones take trust lists and files signed by an RSA key of
+ * `bits`: a size a header can name, and no more than phones support
+ * (512, 1024 or 2048). */
+bool cs_phone_rsa_can_sign(size_t bits);
+/* What the commands read of a trust-list file: real lists are a few KiB
+ * and phones take 64 KiB, but a larger one is read, to be reported as too
+ * large; anything absurd is refused early. */
+#define CS_TL_MAX_FILE_SIZE (16u * 1024 * 1024)
 
 /* "SAST", "CCM+TFTP", ...; NULL for a role this program does not know. */
 const char *cs_role_name(uint16_t role);
 /* Parses a role name in any case ("ccm+tftp", "app-server"). */
 bool cs_role_parse(const char *name, uint16_t *role);
+/* The roles this program knows (i below cs_role_count), in formats.md's
+ * order. Every role takes an RSA key; cs_role_takes_ec says which also
+ * take an EC key (CCM, TFTP, APP-SERVER). */
+size_t cs_role_count(void);
+uint16_t cs_role_at(size_t i);
+bool cs_role_takes_ec(uint16_t role);
 
 typedef struct cs_tl_record {
     size_t offset; /* from the start of the file */

@@ -1,5 +1,6 @@
 #include "ciscosec/buf.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -103,4 +104,64 @@ void cs_hex(const uint8_t *data, size_t len, char *out)
         out[2 * i + 1] = digits[data[i] & 0x0F];
     }
     out[2 * len] = '\0';
+}
+
+bool cs_bytes_equal(cs_bytes a, cs_bytes b)
+{
+    return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
+}
+
+void cs_buf_append_printable(cs_buf *buf, cs_bytes text)
+{
+    for (size_t i = 0; i < text.len; i++) {
+        uint8_t c = text.data[i];
+        if (cs_is_control_byte(c)) {
+            char escaped[5];
+            snprintf(escaped, sizeof escaped, "\\x%02x", c);
+            cs_buf_append(buf, escaped, 4);
+        } else {
+            cs_buf_append_byte(buf, c);
+        }
+    }
+}
+
+size_t cs_utf8_sequence(const uint8_t *p, size_t n)
+{
+    static const struct {
+        uint8_t mask, lead, bits;
+        uint32_t min;
+    } forms[] = {{0xE0, 0xC0, 0x1F, 0x80}, {0xF0, 0xE0, 0x0F, 0x800}, {0xF8, 0xF0, 0x07, 0x10000}};
+    if (n == 0)
+        return 0;
+    if (p[0] < 0x80)
+        return 1;
+    for (size_t more = 1; more <= 3; more++) {
+        if ((p[0] & forms[more - 1].mask) != forms[more - 1].lead)
+            continue;
+        if (n - 1 < more)
+            return 0;
+        uint32_t c = p[0] & forms[more - 1].bits;
+        for (size_t k = 1; k <= more; k++) {
+            if ((p[k] & 0xC0) != 0x80)
+                return 0;
+            c = c << 6 | (p[k] & 0x3Fu);
+        }
+        if (c < forms[more - 1].min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            return 0;
+        return more + 1;
+    }
+    return 0;
+}
+
+bool cs_utf8_valid(const uint8_t *s, size_t len)
+{
+    for (size_t i = 0, n; i < len; i += n)
+        if ((n = cs_utf8_sequence(s + i, len - i)) == 0)
+            return false;
+    return true;
+}
+
+bool cs_is_control_byte(uint8_t c)
+{
+    return c < 0x20 || c == 0x7F;
 }

@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "ciscosec/certgen.h"
+#include "ciscosec/civiltime.h"
 #include "ciscosec/fileio.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
@@ -215,7 +216,7 @@ static void warn_about_key(const cs_cert_request *req, const char *path, const c
     if (req->rsa_bits > CS_PHONE_MAX_RSA_BITS)
         cli_warn(cli, path, "RSA key of %u bits: phones support RSA keys up to %u bits",
                  req->rsa_bits, CS_PHONE_MAX_RSA_BITS);
-    else if (req->rsa_bits != 512 && req->rsa_bits != 1024 && req->rsa_bits != 2048)
+    else if (!cs_phone_rsa_can_sign(req->rsa_bits))
         cli_warn(cli, path,
                  "RSA key of %u bits: it cannot sign trust lists or configuration files "
                  "(512, 1024 or 2048 bits only)",
@@ -368,10 +369,11 @@ typedef enum validity { VALID, EXPIRED, NOT_YET_VALID } validity;
 
 /* What a phone can do with a certificate. */
 typedef struct phone_use {
-    const char *const *roles; /* trust-list roles it can hold */
+    const char *roles[16]; /* trust-list roles it can hold */
     size_t n_roles;
-    const char *roles_text; /* the same for people, or why there are none */
-    bool can_sign;          /* trust lists as SAST, files as TFTP */
+    /* The same for people, or why there are none; NULL: the roles' names. */
+    const char *roles_text;
+    bool can_sign; /* trust lists as SAST, files as TFTP */
     const char *sign_text;
 } phone_use;
 
@@ -386,16 +388,19 @@ typedef struct cert_facts {
     phone_use use;
 } cert_facts;
 
-static bool rsa_can_sign_files(size_t bits)
+/* The names of the roles a key takes (every role for RSA), from the
+ * library's table. */
+static size_t role_names(bool ec, const char **names, size_t max)
 {
-    return bits == 512 || bits == 1024 || bits == 2048;
+    size_t n = 0;
+    for (size_t i = 0; i < cs_role_count() && n < max; i++)
+        if (!ec || cs_role_takes_ec(cs_role_at(i)))
+            names[n++] = cs_role_name(cs_role_at(i));
+    return n;
 }
 
 static phone_use phone_use_of(const cs_cert *cert, key_state key)
 {
-    static const char *const rsa_roles[] = {"SAST", "CCM",        "CCM+TFTP", "TFTP",
-                                            "CAPF", "APP-SERVER", "TVS"};
-    static const char *const ec_roles[] = {"TFTP", "CCM", "APP-SERVER"};
     phone_use use = {.sign_text = "no: trust lists and configuration files are signed with RSA"};
     size_t bits = cs_cert_key_bits(cert);
     switch (cs_cert_key_type(cert)) {
@@ -405,23 +410,20 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
             use.sign_text = "no: phones reject the key";
             break;
         }
-        use.roles = rsa_roles;
-        use.n_roles = sizeof rsa_roles / sizeof rsa_roles[0];
-        use.roles_text = "SAST, CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS";
-        use.can_sign = rsa_can_sign_files(bits) && key == KEY_MATCHES;
+        use.n_roles = role_names(false, use.roles, sizeof use.roles / sizeof use.roles[0]);
+        use.can_sign = cs_phone_rsa_can_sign(bits) && key == KEY_MATCHES;
         use.sign_text =
-            !rsa_can_sign_files(bits) ? "no: phones take signatures of 512, 1024 or 2048 bits"
-            : key == KEY_MATCHES      ? "yes: trust lists as SAST, configuration files as TFTP"
-            : key == KEY_MISMATCH     ? "no: the private key does not match"
-                                      : "no: the file holds no private key";
+            !cs_phone_rsa_can_sign(bits) ? "no: phones take signatures of 512, 1024 or 2048 bits"
+            : key == KEY_MATCHES         ? "yes: trust lists as SAST, configuration files as TFTP"
+            : key == KEY_MISMATCH        ? "no: the private key does not match"
+                                         : "no: the file holds no private key";
         break;
     case CS_KEY_EC:
         if (cs_cert_curve(cert) == CS_CURVE_OTHER) {
             use.roles_text = "none: phones take EC keys on secp256r1, secp384r1 and secp521r1";
             break;
         }
-        use.roles = ec_roles;
-        use.n_roles = sizeof ec_roles / sizeof ec_roles[0];
+        use.n_roles = role_names(true, use.roles, sizeof use.roles / sizeof use.roles[0]);
         use.roles_text = "TFTP (HTTPS provisioning, trust list version 1.1), CCM (TLS), APP-SERVER";
         break;
     default:
@@ -455,15 +457,6 @@ static int gather(const char *path, time_t now, cert_facts *f, const cli_ctx *cl
     }
     f->use = phone_use_of(f->cert, f->key);
     return CS_OK;
-}
-
-static void rfc3339(int64_t when, char text[32])
-{
-    time_t t = (time_t)when;
-    struct tm tm;
-    strcpy(text, "?");
-    if (gmtime_r(&t, &tm) != NULL)
-        strftime(text, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
 }
 
 static const char *key_state_name(key_state key)
@@ -531,8 +524,8 @@ static void print_text(const cert_facts *f)
     const cs_cert *cert = f->cert;
     const int w = SHOW_WIDTH;
     char from[32], to[32];
-    rfc3339(f->not_before, from);
-    rfc3339(f->not_after, to);
+    cs_format_time(f->not_before, from, sizeof from);
+    cs_format_time(f->not_after, to, sizeof to);
     cs_md md;
 
     report_line(stdout, w, "File:", "%s", f->path);
@@ -561,7 +554,14 @@ static void print_text(const cert_facts *f)
     text_fingerprint("SHA-256 Fingerprint:", cert, CS_MD_SHA256);
     text_fingerprint("certHash (MD5):", cert, CS_MD_MD5);
     report_line(stdout, w, "Private Key:", "%s", key_state_name(f->key));
-    report_line(stdout, w, "Roles:", "%s", f->use.roles_text);
+    if (f->use.roles_text != NULL) {
+        report_line(stdout, w, "Roles:", "%s", f->use.roles_text);
+    } else {
+        text_label("Roles:");
+        for (size_t i = 0; i < f->use.n_roles; i++)
+            printf("%s%s", i > 0 ? ", " : "", f->use.roles[i]);
+        putchar('\n');
+    }
     report_line(stdout, w, "Can Sign:", "%s", f->use.sign_text);
     fputc('\n', stdout);
 }
@@ -588,8 +588,8 @@ static int print_json(const cert_facts *f, const cli_ctx *cli)
         [VALID] = "valid", [EXPIRED] = "expired", [NOT_YET_VALID] = "not yet valid"};
     const cs_cert *cert = f->cert;
     char from[32], to[32];
-    rfc3339(f->not_before, from);
-    rfc3339(f->not_after, to);
+    cs_format_time(f->not_before, from, sizeof from);
+    cs_format_time(f->not_after, to, sizeof to);
     cs_md md;
 
     json_t *o = json_report_new("cert show", f->path);

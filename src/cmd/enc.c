@@ -242,6 +242,7 @@ static int parse_enc(const enc_options *o, const cli_ctx *cli)
         cs_buf_release(&data);
         return cli_file_fail(cli, file, rc, &err);
     }
+    cli_warn_header(cli, file, &hdr);
     if (o->json) {
         if (report_json(o, &hdr, &data, rc, &err, cli) != CS_OK)
             rc = CS_ERROR;
@@ -274,7 +275,8 @@ static int decrypt_enc(const enc_options *o, const cli_ctx *cli)
     else if ((rc = cs_enc_decrypt_file(file, key, tftp, o->keep, &err)) != CS_OK)
         cli_file_fail(cli, file, rc, &err);
     else
-        printf("Decrypted %s to %.*s\n", file, (int)(strlen(file) - strlen(".enc.sgn")), file);
+        printf("Decrypted %s to %.*s\n", file, (int)(strlen(file) - strlen(CS_SUFFIX_ENC_SGN)),
+               file);
     cs_key_free(key);
     cs_cert_free(tftp);
     return cli_finish(cli, rc);

@@ -228,7 +228,7 @@ static int build_one(void *ctx, void *worker, const char *file, char *line, size
                      cs_error *err)
 {
     const build_ctx *b = ctx;
-    char *out_path = cs_path_append(file, ".sgn");
+    char *out_path = cs_path_append(file, CS_SUFFIX_SGN);
     if (out_path == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     cs_output out;
@@ -283,8 +283,8 @@ static int report_json(const char *file, const cs_sgn_file *f, const cs_cert *ce
     json_object_set_new(report, "header", json_header(&f->header));
     json_object_set_new(report, "body_length",
                         json_integer((json_int_t)(f->size - f->header.length)));
-    const char *signature = cert == NULL ? "unchecked" : verdict == CS_OK ? "valid" : "invalid";
-    json_object_set_new(report, "signature", json_string(signature));
+    json_object_set_new(report, "signature",
+                        json_string(report_verdict_word(cert != NULL, verdict)));
     if (verdict == CS_INVALID)
         json_object_set_new(report, "problem", json_string(err->message));
     return json_emit(report, cli);
@@ -303,6 +303,7 @@ static int parse_sgn(const sgn_options *o, const cli_ctx *cli)
         cs_cert_free(cert);
         return cli_file_fail(cli, file, rc, &err);
     }
+    cli_warn_header(cli, file, &f.header);
     if (!o->json) {
         /* The header first: a large body takes a while to hash. */
         report_header(stdout, &f.header, REPORT_WIDTH);
@@ -318,9 +319,7 @@ static int parse_sgn(const sgn_options *o, const cli_ctx *cli)
         if (report_json(file, &f, cert, rc, &err, cli) != CS_OK)
             rc = CS_ERROR;
     } else if (rc != CS_ERROR) {
-        printf("%s\n", cert == NULL  ? "No certificate specified, unable to check signature"
-                       : rc == CS_OK ? "Valid signature"
-                                     : "Invalid signature");
+        printf("%s\n", report_verdict_line(cert != NULL, rc));
     }
     cs_sgn_close(&f);
     cs_cert_free(cert);

@@ -8,8 +8,6 @@
 #include "../cli.h"
 #include "../json.h"
 
-/* Trust lists from real deployments are a few KiB; phones take 64 KiB. */
-#define MAX_TLV_FILE (16u * 1024 * 1024)
 #define MAX_RECORDS 64
 
 static void usage(const cli_ctx *cli)
@@ -352,13 +350,14 @@ static int parse_tlv(const tlv_options *o, const cli_ctx *cli)
     cs_buf data = CS_BUF_INIT;
     cs_error err;
     cs_trustlist tl;
-    int rc = cs_read_file(o->file, MAX_TLV_FILE, &data, &err);
+    int rc = cs_read_file(o->file, CS_TL_MAX_FILE_SIZE, &data, &err);
     if (rc == CS_OK)
         rc = cs_trustlist_parse(data.data, data.len, &tl, &err);
     if (rc != CS_OK) {
         cs_buf_release(&data);
         return cli_file_fail(cli, o->file, rc, &err);
     }
+    cli_warn_header(cli, o->file, &tl.header);
 
     rc = cs_trustlist_verify(&tl, data.data, data.len, &err);
     if (o->json) {
@@ -381,12 +380,6 @@ static int parse_tlv(const tlv_options *o, const cli_ctx *cli)
 
 /* --- build ------------------------------------------------------------- */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 static const record_arg *first_sast(const tlv_options *o)
 {
     for (size_t i = 0; i < o->count; i++)
@@ -397,7 +390,7 @@ static const record_arg *first_sast(const tlv_options *o)
 
 static int check_args_for_build(const tlv_options *o, const cli_ctx *cli)
 {
-    if (!ends_with(o->file, ".tlv"))
+    if (!cs_path_has_suffix(o->file, CS_SUFFIX_TLV))
         return cli_usage_error(cli, "'%s': the trust list's name must end in .tlv", o->file);
     if (first_sast(o) == NULL)
         return cli_usage_error(cli, "no --sast certificate to sign the list");

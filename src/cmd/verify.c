@@ -20,8 +20,6 @@
 #include "../cli.h"
 #include "../json.h"
 
-/* Trust lists are a few KiB; phones take 64 KiB; refuse absurd inputs. */
-#define MAX_TLV_FILE (16u * 1024 * 1024)
 #define MAX_TIMEOUT_SECONDS 3600
 
 static void usage(const cli_ctx *cli)
@@ -376,7 +374,7 @@ typedef struct loaded_list {
 static int read_list(const char *path, cs_buf *data, const cli_ctx *cli)
 {
     cs_error err;
-    if (cs_read_file(path, MAX_TLV_FILE, data, &err) != CS_OK)
+    if (cs_read_file(path, CS_TL_MAX_FILE_SIZE, data, &err) != CS_OK)
         return cli_file_fail(cli, path, CS_ERROR, &err);
     return CS_OK;
 }
@@ -405,22 +403,16 @@ static void release_list(loaded_list *l)
 
 /* --- file -------------------------------------------------------------- */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 static bool is_signed_name(const char *path)
 {
-    return ends_with(path, ".sgn") || ends_with(path, ".sha512");
+    return cs_path_has_suffix(path, CS_SUFFIX_SGN) || cs_path_has_suffix(path, CS_SUFFIX_SHA512);
 }
 
 static int check_file_args(const verify_options *o, const cli_ctx *cli)
 {
     for (int i = 0; i < o->count; i++) {
         const char *f = o->operands[i];
-        if (!ends_with(f, ".tlv") && !is_signed_name(f))
+        if (!cs_path_has_suffix(f, CS_SUFFIX_TLV) && !is_signed_name(f))
             return cli_usage_error(cli,
                                    "'%s': a phone judges .tlv, .sgn, .sha512 and .enc.sgn "
                                    "files; this is none of them",
@@ -437,7 +429,7 @@ static bool verify_one(const char *path, const cs_phone_list *list, int64_t now,
 {
     cs_error err;
     int rc;
-    if (ends_with(path, ".tlv")) {
+    if (cs_path_has_suffix(path, CS_SUFFIX_TLV)) {
         cs_buf data = CS_BUF_INIT;
         rc = read_list(path, &data, cli);
         if (rc != CS_OK)

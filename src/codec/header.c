@@ -65,41 +65,105 @@ static bool is_container(uint8_t tag)
     }
 }
 
+/* A reader inside the header's containers. Each open container has its own
+ * end, as in mbedTLS's ASN.1 reader: its children must end by it, and the
+ * reader leaves it with the cursor exactly there. A child that runs past
+ * its container's end is recorded (the first one), not refused: producers
+ * other than the reference write such headers and phones take them. */
+#define MAX_NESTING 6 /* each container tag once */
+typedef struct header_walk {
+    cs_tlv_reader r;
+    struct {
+        uint8_t tag;
+        size_t offset;
+        const uint8_t *end;
+    } open[MAX_NESTING];
+    size_t depth;
+    cs_tlv last; /* the element read last */
+    bool has_straddle;
+    cs_header_straddle straddle;
+} header_walk;
+
+static void walk_init(header_walk *w, const uint8_t *data, size_t len)
+{
+    memset(w, 0, sizeof *w);
+    cs_tlv_reader_init(&w->r, data, len);
+}
+
+static void note_straddle(header_walk *w, const cs_tlv *child, size_t level)
+{
+    if (w->has_straddle)
+        return;
+    w->has_straddle = true;
+    w->straddle =
+        (cs_header_straddle){child->tag, child->offset, w->open[level].tag, w->open[level].offset};
+}
+
+/* Leaves every container whose end the cursor has reached. If it went past
+ * the end, the element read last ran over it. */
+static void leave_containers(header_walk *w)
+{
+    while (w->depth > 0 && w->r.pos >= w->open[w->depth - 1].end) {
+        w->depth--;
+        if (w->r.pos != w->open[w->depth].end)
+            note_straddle(w, &w->last, w->depth);
+    }
+}
+
+static int enter_container(header_walk *w, const cs_tlv *t, cs_error *err)
+{
+    if (w->depth == MAX_NESTING)
+        return cs_fail(err, CS_ERROR, "containers nested more than %d deep at offset %zu",
+                       MAX_NESTING, t->offset);
+    const uint8_t *end = t->value + t->length;
+    if (w->depth > 0 && end > w->open[w->depth - 1].end)
+        note_straddle(w, t, w->depth - 1);
+    w->open[w->depth].tag = t->tag;
+    w->open[w->depth].offset = t->offset;
+    w->open[w->depth].end = end;
+    w->depth++;
+    return CS_OK;
+}
+
 /* Reads the next header element, stepping over padding bytes and into
  * containers. *done is set at the end of the data. */
-static int next_element(cs_tlv_reader *r, cs_tlv *t, bool *done, cs_error *err)
+static int next_element(header_walk *w, cs_tlv *t, bool *done, cs_error *err)
 {
     for (;;) {
-        if (cs_tlv_at_end(r)) {
+        leave_containers(w);
+        if (cs_tlv_at_end(&w->r)) {
             *done = true;
             return CS_OK;
         }
         uint8_t tag;
-        int rc = cs_tlv_peek_tag(r, &tag, err);
+        int rc = cs_tlv_peek_tag(&w->r, &tag, err);
         if (rc != CS_OK)
             return rc;
         if (tag == CS_HDR_PADDING) {
-            rc = cs_tlv_skip(r, 1, err);
+            rc = cs_tlv_skip(&w->r, 1, err);
             if (rc != CS_OK)
                 return rc;
             continue;
         }
-        rc = cs_tlv_read_head(r, t, err);
-        if (rc != CS_OK || is_container(tag))
+        rc = cs_tlv_read_head(&w->r, t, err);
+        if (rc != CS_OK)
             return rc;
         *done = false;
-        return cs_tlv_skip(r, t->length, err);
+        w->last = *t;
+        if (is_container(tag))
+            return enter_container(w, t, err);
+        return cs_tlv_skip(&w->r, t->length, err);
     }
 }
 
 int cs_header_length(const uint8_t *data, size_t len, uint16_t *header_len, cs_error *err)
 {
-    cs_tlv_reader r;
-    cs_tlv_reader_init(&r, data, len);
+    header_walk w;
+    walk_init(&w, data, len);
     for (;;) {
         cs_tlv t;
         bool done = false;
-        int rc = next_element(&r, &t, &done, err);
+        int rc = next_element(&w, &t, &done, err);
         if (rc != CS_OK)
             return rc;
         if (done)
@@ -237,13 +301,13 @@ int cs_header_parse(const uint8_t *data, size_t len, uint64_t file_size, cs_head
         return cs_fail(err, CS_ERROR, "header length %u runs past the %zu bytes read", header_len,
                        len);
 
-    cs_tlv_reader r;
-    cs_tlv_reader_init(&r, data, header_len);
+    header_walk w;
+    walk_init(&w, data, header_len);
     uint32_t seen = 0;
     for (;;) {
         cs_tlv t;
         bool done = false;
-        rc = next_element(&r, &t, &done, err);
+        rc = next_element(&w, &t, &done, err);
         if (rc != CS_OK) {
             cs_error_prefix(err, "header (%u bytes)", header_len);
             return rc;
@@ -256,16 +320,51 @@ int cs_header_parse(const uint8_t *data, size_t len, uint64_t file_size, cs_head
             return cs_fail(err, CS_ERROR, "header tag %u appears twice (offset %zu)", t.tag,
                            t.offset);
         seen |= 1u << t.tag;
-        if (!is_container(t.tag) && (rc = store_element(out, &t, err)) != CS_OK)
+        if (is_container(t.tag))
+            continue;
+        out->order[out->order_len++] = t.tag;
+        if ((rc = store_element(out, &t, err)) != CS_OK)
             return rc;
     }
+    out->has_straddle = w.has_straddle;
+    out->straddle = w.straddle;
     return check_required(out, seen, err);
+}
+
+int cs_header_check_nesting(const cs_header *h, cs_error *err)
+{
+    if (!h->has_straddle)
+        return CS_OK;
+    const cs_header_straddle *s = &h->straddle;
+    return cs_fail(err, CS_INVALID,
+                   "header element with tag %u at offset %zu runs past the end of its container "
+                   "(tag %u at offset %zu)",
+                   s->tag, s->offset, s->container, s->container_offset);
+}
+
+void cs_header_set_version(cs_header_spec *spec, cs_signed_kind kind)
+{
+    static const uint8_t versions[][2] = {
+        [CS_SIGNED_TLV] = {1, 2}, [CS_SIGNED_SGN] = {1, 0}, [CS_SIGNED_ENC_SGN] = {2, 0}};
+    spec->version[0] = versions[kind][0];
+    spec->version[1] = versions[kind][1];
+}
+
+/* The signature sizes tag 11 can name, by index (formats.md §2). */
+static const size_t signature_sizes[] = {64, 128, 256, 512};
+
+bool cs_header_rsa_bits_supported(size_t bits)
+{
+    for (size_t i = 0; i < sizeof signature_sizes / sizeof signature_sizes[0]; i++)
+        if (signature_sizes[i] * 8 == bits)
+            return true;
+    return false;
 }
 
 static int modulus_index(size_t signature_len, uint8_t *index, cs_error *err)
 {
-    static const size_t sizes[] = {64, 128, 256, 512};
-    for (uint8_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+    const size_t *sizes = signature_sizes;
+    for (uint8_t i = 0; i < sizeof signature_sizes / sizeof signature_sizes[0]; i++) {
         if (sizes[i] == signature_len) {
             *index = i;
             return CS_OK;
@@ -340,12 +439,13 @@ int cs_header_draft_build(cs_header_draft *draft, const cs_header_spec *spec, cs
     while (!b->failed && b->len % 4 != 0)
         cs_buf_append_byte(b, CS_HDR_PADDING);
 
-    if (b->len > CS_TLV_MAX_LENGTH)
+    if (b->len > CS_HEADER_MAX_SIZE)
         b->failed = true;
     cs_buf_put_u16_at(b, length_pos + CS_TLV_HEAD_SIZE, (uint16_t)b->len);
     if (b->failed) {
         cs_header_draft_release(draft);
-        return cs_fail(err, CS_ERROR, "the header does not fit in 65535 bytes (names too long?)");
+        return cs_fail(err, CS_ERROR, "the header does not fit in %u bytes (names too long?)",
+                       CS_HEADER_MAX_SIZE);
     }
     return CS_OK;
 }

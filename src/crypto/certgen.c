@@ -12,6 +12,8 @@
  * leave out: those certificates are put together again without them. */
 #include "internal.h"
 
+#include "ciscosec/civiltime.h"
+
 #include <mbedtls/asn1write.h>
 #include <mbedtls/base64.h>
 #include <mbedtls/bignum.h>
@@ -31,7 +33,6 @@
  * smaller ones are made by rsa_generate_small in every version, so that
  * both builds run the same code for them. */
 #define RSA_LIBRARY_MIN_BITS 1024u
-#define MAX_CERT_FILE (1024 * 1024)
 /* "YYYYMMDDhhmmss", with room for any int the compiler imagines. */
 #define VALIDITY_SIZE 48
 
@@ -99,41 +100,6 @@ static bool present(const char *s)
     return s != NULL && s[0] != '\0';
 }
 
-/* UTF8String values must be UTF-8: no stray continuation bytes, no
- * overlong forms, no surrogates. */
-static bool valid_utf8(const unsigned char *s, size_t len)
-{
-    size_t i = 0;
-    while (i < len) {
-        uint32_t c = s[i];
-        size_t more;
-        uint32_t min;
-        if (c < 0x80) {
-            i++;
-            continue;
-        } else if ((c & 0xE0) == 0xC0) {
-            more = 1, min = 0x80, c &= 0x1F;
-        } else if ((c & 0xF0) == 0xE0) {
-            more = 2, min = 0x800, c &= 0x0F;
-        } else if ((c & 0xF8) == 0xF0) {
-            more = 3, min = 0x10000, c &= 0x07;
-        } else {
-            return false;
-        }
-        if (len - i - 1 < more)
-            return false;
-        for (size_t k = 1; k <= more; k++) {
-            if ((s[i + k] & 0xC0) != 0x80)
-                return false;
-            c = c << 6 | (s[i + k] & 0x3Fu);
-        }
-        if (c < min || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
-            return false;
-        i += more + 1;
-    }
-    return true;
-}
-
 static int check_attribute(const char *what, const char *value, bool ascii, cs_error *err)
 {
     const unsigned char *s = (const unsigned char *)value;
@@ -142,13 +108,13 @@ static int check_attribute(const char *what, const char *value, bool ascii, cs_e
         return cs_fail(err, CS_ERROR, "the %s is longer than %d bytes", what,
                        CS_CERT_MAX_ATTRIBUTE);
     for (size_t i = 0; i < len; i++) {
-        if (s[i] < 0x20 || s[i] == 0x7F)
+        if (cs_is_control_byte(s[i]))
             return cs_fail(err, CS_ERROR, "the %s holds a control character", what);
         if (ascii && s[i] >= 0x80)
             return cs_fail(err, CS_ERROR,
                            "the %s must be ASCII: it is also the certificate's DNS name", what);
     }
-    if (!valid_utf8(s, len))
+    if (!cs_utf8_valid(s, len))
         return cs_fail(err, CS_ERROR, "the %s is not valid UTF-8", what);
     return CS_OK;
 }
@@ -224,11 +190,6 @@ static int check_key(const cs_cert_request *req, cs_error *err)
     return CS_OK;
 }
 
-static bool is_leap(int year)
-{
-    return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-}
-
 /* "YYYYMMDD000000" for the day of issue and the same day `years` later
  * (28 February when the day of issue is 29 February and the later year is
  * not a leap year), as mbedtls_x509write_crt_set_validity takes them. */
@@ -245,7 +206,7 @@ static int validity_strings(const cs_cert_request *req, char from[VALIDITY_SIZE]
         return cs_fail(err, CS_ERROR, "invalid validity of %u years: from 1 to %d", req->years,
                        9999 - year);
     int end_year = year + (int)req->years;
-    int end_day = month == 2 && day == 29 && !is_leap(end_year) ? 28 : day;
+    int end_day = month == 2 && day == 29 && !cs_is_leap_year(end_year) ? 28 : day;
     snprintf(from, VALIDITY_SIZE, "%04d%02d%02d000000", year, month, day);
     snprintf(to, VALIDITY_SIZE, "%04d%02d%02d000000", end_year, month, end_day);
     return CS_OK;
@@ -729,7 +690,7 @@ int cs_cert_file_load(const char *path, cs_cert **cert, cs_key **key, cs_error *
     *key = NULL;
     cs_buf buf = CS_BUF_INIT;
     buf.secret = true;
-    int rc = cs_read_file(path, MAX_CERT_FILE, &buf, err);
+    int rc = cs_read_file(path, CS_PEM_MAX_FILE_SIZE, &buf, err);
     const char *text = cs_buf_str(&buf);
     if (rc == CS_OK && buf.failed)
         rc = cs_fail(err, CS_ERROR, "out of memory");
@@ -747,21 +708,9 @@ int cs_cert_file_load(const char *path, cs_cert **cert, cs_key **key, cs_error *
     return rc;
 }
 
-/* Days from 1970-01-01 to a date of the proleptic Gregorian calendar
- * (H. Hinnant's days_from_civil). */
-static int64_t days_from_civil(int64_t y, int64_t m, int64_t d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
 static int64_t x509_time_seconds(const mbedtls_x509_time *t)
 {
-    return days_from_civil(t->year, t->mon, t->day) * 86400 + (int64_t)t->hour * 3600 +
+    return cs_days_from_civil(t->year, t->mon, t->day) * 86400 + (int64_t)t->hour * 3600 +
            (int64_t)t->min * 60 + t->sec;
 }
 

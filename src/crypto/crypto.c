@@ -16,9 +16,6 @@
 
 #include "ciscosec/fileio.h"
 
-/* PEM certificates and keys are small; refuse anything absurd early. */
-#define MAX_PEM_FILE (1024 * 1024)
-
 /* --- library set-up ---------------------------------------------------- */
 
 static pthread_once_t psa_once = PTHREAD_ONCE_INIT;
@@ -205,7 +202,7 @@ static size_t parse_len(const cs_buf *buf)
 
 static int read_pem_file(const char *path, cs_buf *buf, cs_error *err)
 {
-    int rc = cs_read_file(path, MAX_PEM_FILE, buf, err);
+    int rc = cs_read_file(path, CS_PEM_MAX_FILE_SIZE, buf, err);
     if (rc == CS_OK)
         (void)cs_buf_str(buf); /* NUL after the bytes */
     if (buf->failed)

@@ -16,9 +16,6 @@
 
 #include "ciscosec/fileio.h"
 
-#define ENC_SUFFIX ".enc.sgn"
-#define SGN_SUFFIX ".sgn"
-
 /* --- libxml2 set-up ---------------------------------------------------- */
 
 /* libxml2 keeps copies of the plaintext (its input buffer, the tree's
@@ -309,28 +306,29 @@ void cs_enc_sealed_release(cs_enc_sealed *sealed)
     cs_buf_release(&sealed->body);
 }
 
-/* The checks that need no key: what a well-formed file has. */
-static int check_fields(const cs_encryption_fields *f, size_t body_len, cs_md *md, cs_error *err)
+int cs_enc_check_fields(const cs_encryption_fields *f, size_t body_len, cs_error *err)
 {
     if (f->key_algorithm != CS_ENC_KEY_ALGORITHM_AES128)
         return cs_fail(err, CS_ERROR, "unknown key algorithm %u (only 1, AES-128, exists)",
                        f->key_algorithm);
     if (f->iv.len != CS_AES_BLOCK_SIZE)
         return cs_fail(err, CS_ERROR, "the IV has %zu bytes, not %d", f->iv.len, CS_AES_BLOCK_SIZE);
-    if (body_len % CS_AES_BLOCK_SIZE != 0)
+    if (f->encrypted_key.len == 0 || f->key_bits != 8 * f->encrypted_key.len)
+        return cs_fail(err, CS_ERROR, "key size %u bits does not match the %zu-byte encrypted key",
+                       f->key_bits, f->encrypted_key.len);
+    if (body_len == 0 || body_len % CS_AES_BLOCK_SIZE != 0)
         return cs_fail(err, CS_ERROR,
                        "the encrypted body has %zu bytes, not a whole number of AES blocks",
                        body_len);
-    if (f->padding_count > CS_AES_BLOCK_SIZE || f->padding_count > body_len)
-        return cs_fail(err, CS_ERROR, "padding count %u is impossible for a body of %zu bytes",
-                       f->padding_count, body_len);
-    int rc = content_md(f->content_digest_code, md, err);
-    if (rc != CS_OK)
-        return rc;
-    if (f->content_digest.len != cs_md_size(*md))
-        return cs_fail(err, CS_ERROR, "the content digest has %zu bytes, not the %zu of %s",
-                       f->content_digest.len, cs_md_size(*md), cs_md_name(*md));
-    return CS_OK;
+    if (f->padding_count < 1 || f->padding_count > CS_AES_BLOCK_SIZE)
+        return cs_fail(err, CS_ERROR, "padding count %u: it must be 1 to %d", f->padding_count,
+                       CS_AES_BLOCK_SIZE);
+    cs_md md;
+    int rc = content_md(f->content_digest_code, &md, err);
+    if (rc == CS_OK && f->content_digest.len != cs_md_size(md))
+        rc = cs_fail(err, CS_ERROR, "the content digest has %zu bytes, not the %zu of %s",
+                     f->content_digest.len, cs_md_size(md), cs_md_name(md));
+    return rc;
 }
 
 static int decrypt_key(const cs_encryption_fields *f, const cs_key *device_key,
@@ -368,7 +366,9 @@ int cs_enc_open(const cs_encryption_fields *fields, const uint8_t *body, size_t 
 {
     plain->secret = true;
     cs_md md;
-    int rc = check_fields(fields, body_len, &md, err);
+    int rc = cs_enc_check_fields(fields, body_len, err);
+    if (rc == CS_OK)
+        rc = content_md(fields->content_digest_code, &md, err);
     if (rc != CS_OK)
         return rc;
     uint8_t key[CS_AES128_KEY_SIZE];
@@ -435,13 +435,12 @@ int cs_enc_build(const uint8_t *xml, size_t len, const cs_cert *device,
     rc = cs_enc_seal(xml, len, device, signing->base->digest_code, &sealed, err);
     if (rc == CS_OK) {
         cs_header_spec spec = *signing->base;
-        spec.version[0] = 2;
-        spec.version[1] = 0;
+        cs_header_set_version(&spec, CS_SIGNED_ENC_SGN);
         spec.filename = enc_name;
         spec.encryption = &sealed.fields;
         rc = sign_file(&spec, signing->key, sealed.body.data, sealed.body.len, encrypted, err);
         if (rc == CS_OK) {
-            spec.version[0] = 1;
+            cs_header_set_version(&spec, CS_SIGNED_SGN);
             spec.filename = companion_name;
             spec.encryption = NULL;
             rc = sign_file(&spec, signing->key, notice.data, notice.len, companion, err);
@@ -480,8 +479,8 @@ static int pending_init(cs_enc_pending *p, const char *path, cs_error *err)
     p->encrypted.fd = -1;
     p->companion.fd = -1;
     p->input = strdup(path);
-    p->encrypted_path = cs_path_append(path, ENC_SUFFIX);
-    p->companion_path = cs_path_append(path, SGN_SUFFIX);
+    p->encrypted_path = cs_path_append(path, CS_SUFFIX_ENC_SGN);
+    p->companion_path = cs_path_append(path, CS_SUFFIX_SGN);
     if (p->input == NULL || p->encrypted_path == NULL || p->companion_path == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     return CS_OK;
@@ -546,12 +545,6 @@ int cs_enc_build_file(const char *path, const cs_cert *device, const cs_enc_sign
     return rc == CS_OK ? cs_enc_build_commit(&p, keep, err) : rc;
 }
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 static int check_signature(const cs_header *hdr, const cs_buf *file, const cs_cert *tftp,
                            cs_error *err)
 {
@@ -578,7 +571,7 @@ static int decrypt_buffer(const cs_buf *file, const cs_key *device_key, const cs
 /* The .enc.sgn, then its companion, which may be missing. */
 static int remove_encrypted(const char *path, const char *out_path, cs_error *err)
 {
-    char *sgn_path = cs_path_append(out_path, SGN_SUFFIX);
+    char *sgn_path = cs_path_append(out_path, CS_SUFFIX_SGN);
     int rc = CS_OK;
     if (sgn_path == NULL)
         rc = cs_fail(err, CS_ERROR, "out of memory");
@@ -595,10 +588,11 @@ static int remove_encrypted(const char *path, const char *out_path, cs_error *er
 int cs_enc_decrypt_file(const char *path, const cs_key *device_key, const cs_cert *tftp, bool keep,
                         cs_error *err)
 {
-    if (!ends_with(path, ENC_SUFFIX) || strlen(cs_basename(path)) == strlen(ENC_SUFFIX))
+    if (!cs_path_has_suffix(path, CS_SUFFIX_ENC_SGN) ||
+        strlen(cs_basename(path)) == strlen(CS_SUFFIX_ENC_SGN))
         return cs_fail(err, CS_ERROR, "the name must end in %s (NAME%s decrypts to NAME)",
-                       ENC_SUFFIX, ENC_SUFFIX);
-    char *out_path = strndup(path, strlen(path) - strlen(ENC_SUFFIX));
+                       CS_SUFFIX_ENC_SGN, CS_SUFFIX_ENC_SGN);
+    char *out_path = strndup(path, strlen(path) - strlen(CS_SUFFIX_ENC_SGN));
     if (out_path == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     cs_buf file = CS_BUF_INIT, plain = CS_BUF_INIT;

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ciscosec/certgen.h"
+#include "ciscosec/encconfig.h"
 #include "ciscosec/signedfile.h"
 
 /* --- rules and findings ------------------------------------------------ */
@@ -23,6 +24,8 @@ static const struct {
     const char *summary;
 } rules[CS_RULE_COUNT] = {
     [CS_RULE_FORMAT] = {"format", CS_SEVERITY_ERROR, "malformed file"},
+    [CS_RULE_HEADER_NESTING] = {"header-nesting", CS_SEVERITY_WARNING,
+                                "header element runs past its container"},
     [CS_RULE_TLV_SIZE] = {"tlv-size", CS_SEVERITY_ERROR, "trust list too large"},
     [CS_RULE_TLV_SIGNER] = {"tlv-signer", CS_SEVERITY_ERROR,
                             "trust list signer not among its SAST records"},
@@ -136,19 +139,14 @@ void cs_findings_release(cs_findings *f)
  * hostile file cannot write escape sequences to a terminal. */
 static char *printable(cs_bytes text)
 {
-    char *out = malloc(text.len * 4 + 1);
-    if (out == NULL)
+    cs_buf out = CS_BUF_INIT;
+    cs_buf_append_printable(&out, text);
+    cs_buf_str(&out); /* the NUL after it */
+    if (out.failed || out.data == NULL) {
+        cs_buf_release(&out);
         return NULL;
-    char *p = out;
-    for (size_t i = 0; i < text.len; i++) {
-        uint8_t c = text.data[i];
-        if (c < 0x20 || c == 0x7F)
-            p += sprintf(p, "\\x%02x", c);
-        else
-            *p++ = (char)c;
     }
-    *p = '\0';
-    return out;
+    return (char *)out.data; /* the caller frees it */
 }
 
 static char *hex_string(cs_bytes bytes)
@@ -235,31 +233,6 @@ static int findings_status(const cs_findings *f, cs_error *err)
 
 /* --- time -------------------------------------------------------------- */
 
-void cs_format_time(int64_t t, char *out, size_t size)
-{
-    time_t tt = (time_t)t;
-    struct tm tm;
-    if (gmtime_r(&tt, &tm) == NULL || strftime(out, size, "%Y-%m-%dT%H:%M:%SZ", &tm) == 0)
-        snprintf(out, size, "@%lld", (long long)t);
-}
-
-/* Days since 1970-01-01 of a proleptic Gregorian date (the civil-from-days
- * inverse of H. Hinnant's algorithms). */
-static int64_t days_from_civil(int64_t y, int m, int d)
-{
-    y -= m <= 2;
-    int64_t era = (y >= 0 ? y : y - 399) / 400;
-    int64_t yoe = y - era * 400;
-    int64_t doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
-    int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + doe - 719468;
-}
-
-static bool is_leap(int y)
-{
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
 /* n decimal digits at *p into *out. */
 static bool digits(const char **p, int n, int *out)
 {
@@ -310,7 +283,7 @@ bool cs_parse_time(const char *text, int64_t *out)
     if (!digits(&p, 4, &y) || !expect(&p, '-') || !digits(&p, 2, &mo) || !expect(&p, '-') ||
         !digits(&p, 2, &d))
         return false;
-    if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] + (mo == 2 && is_leap(y)))
+    if (mo < 1 || mo > 12 || d < 1 || d > month_days[mo - 1] + (mo == 2 && cs_is_leap_year(y)))
         return false;
     if (*p == 'T' || *p == 't' || *p == ' ') {
         p++;
@@ -329,16 +302,11 @@ bool cs_parse_time(const char *text, int64_t *out)
     }
     if (*p != '\0')
         return false;
-    *out = days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
+    *out = cs_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s - offset;
     return true;
 }
 
 /* --- helpers shared by the checks -------------------------------------- */
-
-static bool bytes_equal(cs_bytes a, cs_bytes b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
-}
 
 static const char *role_text(const cs_tl_record *rec, char *buf, size_t size)
 {
@@ -418,9 +386,9 @@ static size_t record_index(const cs_trustlist *tl, const cs_tl_record *rec)
 static bool same_certificate(const cs_tl_record *a, const cs_tl_record *b)
 {
     if (a->has_certificate && b->has_certificate)
-        return bytes_equal(a->certificate, b->certificate);
-    return a->has_serial && b->has_serial && bytes_equal(a->serial, b->serial) &&
-           a->has_issuer == b->has_issuer && bytes_equal(a->issuer, b->issuer);
+        return cs_bytes_equal(a->certificate, b->certificate);
+    return a->has_serial && b->has_serial && cs_bytes_equal(a->serial, b->serial) &&
+           a->has_issuer == b->has_issuer && cs_bytes_equal(a->issuer, b->issuer);
 }
 
 /* Validity dates at `now`. */
@@ -529,7 +497,7 @@ static void check_list_signature(cs_findings *out, const char *name, const cs_tr
 static void check_record_fields(cs_findings *out, const char *name, const cs_tl_record *rec,
                                 const cs_cert *cert, const cs_cert_ref *ref)
 {
-    if (rec->has_serial && !bytes_equal(rec->serial, cs_cert_serial(cert)))
+    if (rec->has_serial && !cs_bytes_equal(rec->serial, cs_cert_serial(cert)))
         cs_findings_add(out, CS_RULE_TLV_RECORD, name, ref,
                         "the record's serial number is not its certificate's");
     if (!rec->has_public_key)
@@ -537,7 +505,7 @@ static void check_record_fields(cs_findings *out, const char *name, const cs_tl_
     cs_buf key = CS_BUF_INIT;
     cs_error err;
     if (cs_cert_public_key(cert, &key, &err) == CS_OK &&
-        !bytes_equal(rec->public_key, cs_buf_bytes(&key)))
+        !cs_bytes_equal(rec->public_key, cs_buf_bytes(&key)))
         cs_findings_add(out, CS_RULE_TLV_RECORD, name, ref,
                         "the record's public key is not its certificate's");
     cs_buf_release(&key);
@@ -585,6 +553,16 @@ static void check_https_cert(cs_findings *out, const char *name, const cs_trustl
                     tl->header.signer_version[0], tl->header.signer_version[1]);
 }
 
+/* A header whose children run past their containers was not written as
+ * formats.md says, but other producers may write one and phones are not
+ * known to refuse it: a warning, not a rejection. */
+static void check_header_nesting(cs_findings *out, const char *name, const cs_header *h)
+{
+    cs_error err;
+    if (cs_header_check_nesting(h, &err) != CS_OK)
+        cs_findings_add(out, CS_RULE_HEADER_NESTING, name, NULL, "%s", err.message);
+}
+
 int cs_phone_check_trustlist(const char *name, const uint8_t *data, size_t len, int64_t now,
                              cs_findings *out, cs_error *err)
 {
@@ -599,6 +577,7 @@ int cs_phone_check_trustlist(const char *name, const uint8_t *data, size_t len, 
                         perr.message);
         return findings_status(out, err);
     }
+    check_header_nesting(out, name, &tl.header);
     check_sast_count(out, name, &tl);
     check_list_signature(out, name, &tl, data, len);
     check_records(out, name, &tl, now);
@@ -609,46 +588,18 @@ int cs_phone_check_trustlist(const char *name, const uint8_t *data, size_t len, 
 
 /* --- signed files ------------------------------------------------------ */
 
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
-
 /* What phones need of an .enc.sgn's encryption fields (formats.md §4). */
 static void check_encryption_fields(cs_findings *out, const char *name, const cs_sgn_file *f)
 {
     const cs_header *h = &f->header;
-    const cs_encryption_fields *e = &h->enc;
     if (!h->has_encryption) {
         cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
                         "no encryption fields in the header: not an encrypted configuration");
         return;
     }
-    cs_md md = CS_MD_SHA1;
-    uint64_t body = f->size - h->length;
-    if (e->iv.len != 16)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL, "IV of %zu bytes instead of 16",
-                        e->iv.len);
-    if (e->key_algorithm != 1)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
-                        "key algorithm %u: phones know only 1 (AES-128)", e->key_algorithm);
-    if (e->encrypted_key.len == 0 || e->key_bits != 8 * e->encrypted_key.len)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
-                        "key size %u bits does not match the %zu-byte encrypted key", e->key_bits,
-                        e->encrypted_key.len);
-    if (!cs_digest_code_to_md(e->content_digest_code, &md) ||
-        e->content_digest.len != cs_md_size(md))
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
-                        "content digest (algorithm %u, %zu bytes) is not one phones check",
-                        e->content_digest_code, e->content_digest.len);
-    if (body == 0 || body % 16 != 0)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL,
-                        "encrypted body of %llu bytes is not a whole number of AES blocks",
-                        (unsigned long long)body);
-    else if (e->padding_count < 1 || e->padding_count > 16)
-        cs_findings_add(out, CS_RULE_FORMAT, name, NULL, "padding count %u: it must be 1 to 16",
-                        e->padding_count);
+    cs_error ferr;
+    if (cs_enc_check_fields(&h->enc, (size_t)(f->size - h->length), &ferr) != CS_OK)
+        cs_findings_add(out, CS_RULE_FORMAT, name, NULL, "%s", ferr.message);
 }
 
 /* The list's record for the signer of a signed file: TFTP first, then
@@ -724,12 +675,13 @@ int cs_phone_check_signed_file(const char *path, const char *name, const cs_phon
                         ferr.message);
         return findings_status(out, err);
     }
+    check_header_nesting(out, name, &f.header);
     size_t before = out->errors;
     cs_md md = CS_MD_SHA1;
     if (!cs_digest_code_to_md(f.header.digest_code, &md))
         cs_findings_add(out, CS_RULE_FORMAT, name, NULL, "digest algorithm %u is unknown",
                         f.header.digest_code);
-    if (ends_with(name, ".enc.sgn"))
+    if (cs_path_has_suffix(name, CS_SUFFIX_ENC_SGN))
         check_encryption_fields(out, name, &f);
     /* A malformed file has no signature worth checking. */
     bool well_formed = out->errors == before;
@@ -914,7 +866,7 @@ static const cs_tl_record *find_server_record(const cs_trustlist *tl, cs_bytes d
     *role_ok = false;
     for (size_t i = 0; i < tl->count; i++) {
         const cs_tl_record *rec = &tl->records[i];
-        if (!rec->has_certificate || !bytes_equal(rec->certificate, der))
+        if (!rec->has_certificate || !cs_bytes_equal(rec->certificate, der))
             continue;
         if (rec->has_role && service_takes_role(service, rec->role)) {
             *role_ok = true;

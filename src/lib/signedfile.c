@@ -8,8 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The header length is a 16-bit number: no header is longer. */
-#define MAX_HEADER 65535u
 /* The smallest chunk buffer, for small bodies. */
 #define MIN_CHUNK 4096u
 /* Output is pushed to the disk every this many bytes (see start_writeback). */
@@ -31,8 +29,7 @@ void cs_sgn_spec_init(cs_header_spec *spec, cs_signer *signer, uint8_t digest_co
                       uint32_t timestamp)
 {
     memset(spec, 0, sizeof *spec);
-    spec->version[0] = 1;
-    spec->version[1] = 0;
+    cs_header_set_version(spec, CS_SIGNED_SGN);
     cs_signer_fill_spec(signer, spec);
     spec->digest_code = digest_code;
     spec->has_timestamp = true;
@@ -41,7 +38,7 @@ void cs_sgn_spec_init(cs_header_spec *spec, cs_signer *signer, uint8_t digest_co
 
 int cs_sgn_strip_name(const char *path, char **out, cs_error *err)
 {
-    static const char *const extensions[] = {".sgn", ".sha512"};
+    static const char *const extensions[] = {CS_SUFFIX_SGN, CS_SUFFIX_SHA512};
     const char *base = cs_basename(path);
     const char *dot = strrchr(base, '.');
     *out = NULL;
@@ -291,7 +288,7 @@ int cs_sgn_open(cs_sgn_file *f, const char *path, cs_error *err)
     }
     /* Exactly the bytes that may hold the header, so that the sanitizers
      * see any read past them. */
-    size_t want = f->size < MAX_HEADER ? (size_t)f->size : MAX_HEADER;
+    size_t want = f->size < CS_HEADER_MAX_SIZE ? (size_t)f->size : CS_HEADER_MAX_SIZE;
     size_t got = 0;
     f->head = malloc(want);
     if (f->head == NULL)

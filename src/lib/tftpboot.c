@@ -29,7 +29,6 @@
 
 #define MAX_DEPTH 8
 #define MAX_FILES 100000
-#define MAX_LIST_FILE (16u * 1024 * 1024)
 #define MAC_LEN 12
 
 /* A trust list at the top of the directory. */
@@ -53,12 +52,6 @@ typedef struct tb_ctx {
 } tb_ctx;
 
 /* --- names ------------------------------------------------------------- */
-
-static bool ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcmp(s + n - k, suffix) == 0;
-}
 
 static char *join(const char *a, const char *b)
 {
@@ -199,7 +192,7 @@ static int load_list(tb_ctx *c, const char *rel)
         return cs_fail(c->err, CS_ERROR, "out of memory");
     }
     c->nlists++;
-    int rc = cs_read_file(path, MAX_LIST_FILE, &l->data, c->err);
+    int rc = cs_read_file(path, CS_TL_MAX_FILE_SIZE, &l->data, c->err);
     if (rc != CS_OK)
         cs_error_prefix(c->err, "'%s'", path);
     free(path);
@@ -214,7 +207,7 @@ static int load_list(tb_ctx *c, const char *rel)
 
 static bool is_top_list(const char *rel)
 {
-    return strchr(rel, '/') == NULL && ends_with(rel, ".tlv");
+    return strchr(rel, '/') == NULL && cs_path_has_suffix(rel, CS_SUFFIX_TLV);
 }
 
 static int load_lists(tb_ctx *c)
@@ -261,8 +254,8 @@ static const tb_list *phone_list(const tb_ctx *c, const char *mac)
 static bool is_phone_list(const tb_list *l)
 {
     char mac[MAC_LEN + 1];
-    return l->parsed &&
-           (strcmp(l->name, "ITLFile.tlv") == 0 || match_mac(l->name, "ITLSEP", ".tlv", mac));
+    return l->parsed && (strcmp(l->name, "ITLFile.tlv") == 0 ||
+                         match_mac(l->name, "ITLSEP", CS_SUFFIX_TLV, mac));
 }
 
 static cs_phone_list as_phone_list(const tb_list *l)
@@ -536,8 +529,8 @@ static int check_xml_file(tb_ctx *c, const char *rel, cs_phone_list *lists)
 {
     c->counts->xml_files++;
     size_t n = lists_for(c, rel, true, lists);
-    char *sgn = cs_path_append(rel, ".sgn");
-    char *enc = cs_path_append(rel, ".enc.sgn");
+    char *sgn = cs_path_append(rel, CS_SUFFIX_SGN);
+    char *enc = cs_path_append(rel, CS_SUFFIX_ENC_SGN);
     int rc = CS_OK;
     if (sgn == NULL || enc == NULL) {
         rc = cs_fail(c->err, CS_ERROR, "out of memory");
@@ -565,10 +558,10 @@ static int check_xml_file(tb_ctx *c, const char *rel, cs_phone_list *lists)
 /* Whether rel is the .sgn of an encrypted configuration, or the .enc.sgn. */
 static bool is_encrypted_part(const tb_ctx *c, const char *rel)
 {
-    if (ends_with(rel, ".enc.sgn"))
+    if (cs_path_has_suffix(rel, CS_SUFFIX_ENC_SGN))
         return true;
-    char *base = without_suffix(rel, strlen(".sgn"));
-    char *enc = base ? cs_path_append(base, ".enc.sgn") : NULL;
+    char *base = without_suffix(rel, strlen(CS_SUFFIX_SGN));
+    char *enc = base ? cs_path_append(base, CS_SUFFIX_ENC_SGN) : NULL;
     bool yes = enc != NULL && has_file(c, enc);
     free(base);
     free(enc);
@@ -604,8 +597,8 @@ static int check_signed(tb_ctx *c, const char *rel, cs_phone_list *lists)
  * certificates decrypts it, and both come from the same TFTP signer. */
 static int check_companion(tb_ctx *c, const char *enc_rel)
 {
-    char *base = without_suffix(enc_rel, strlen(".enc.sgn"));
-    char *sgn = base ? cs_path_append(base, ".sgn") : NULL;
+    char *base = without_suffix(enc_rel, strlen(CS_SUFFIX_ENC_SGN));
+    char *sgn = base ? cs_path_append(base, CS_SUFFIX_SGN) : NULL;
     if (sgn == NULL) {
         free(base);
         return cs_fail(c->err, CS_ERROR, "out of memory");
@@ -663,11 +656,11 @@ static int check_downloads(tb_ctx *c)
     int rc = CS_OK;
     for (size_t i = 0; rc == CS_OK && i < c->nfiles; i++) {
         const char *rel = c->files[i];
-        if (ends_with(rel, ".xml"))
+        if (cs_path_has_suffix(rel, ".xml"))
             rc = check_xml_file(c, rel, lists);
-        else if (ends_with(rel, ".sgn"))
+        else if (cs_path_has_suffix(rel, CS_SUFFIX_SGN))
             rc = check_signed(c, rel, lists);
-        if (rc == CS_OK && ends_with(rel, ".enc.sgn"))
+        if (rc == CS_OK && cs_path_has_suffix(rel, CS_SUFFIX_ENC_SGN))
             rc = check_companion(c, rel);
     }
     free(lists);

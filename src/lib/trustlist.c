@@ -6,15 +6,37 @@
 
 #include "ciscosec/tlv.h"
 
+/* The roles, their names, and whether phones use an EC key in them:
+ * TFTP for HTTPS provisioning (1.1 lists), CCM for TLS, APP-SERVER. */
 static const struct {
     uint16_t role;
     const char *name;
+    bool ec;
 } roles[] = {
-    {CS_ROLE_SAST, "SAST"}, {CS_ROLE_CCM, "CCM"},   {CS_ROLE_CCM_TFTP, "CCM+TFTP"},
-    {CS_ROLE_TFTP, "TFTP"}, {CS_ROLE_CAPF, "CAPF"}, {CS_ROLE_APP_SERVER, "APP-SERVER"},
-    {CS_ROLE_TVS, "TVS"},
+    {CS_ROLE_SAST, "SAST", false},         {CS_ROLE_CCM, "CCM", true},
+    {CS_ROLE_CCM_TFTP, "CCM+TFTP", false}, {CS_ROLE_TFTP, "TFTP", true},
+    {CS_ROLE_CAPF, "CAPF", false},         {CS_ROLE_APP_SERVER, "APP-SERVER", true},
+    {CS_ROLE_TVS, "TVS", false},
 };
 #define N_ROLES (sizeof roles / sizeof roles[0])
+
+size_t cs_role_count(void)
+{
+    return N_ROLES;
+}
+
+uint16_t cs_role_at(size_t i)
+{
+    return roles[i].role;
+}
+
+bool cs_role_takes_ec(uint16_t role)
+{
+    for (size_t i = 0; i < N_ROLES; i++)
+        if (roles[i].role == role)
+            return roles[i].ec;
+    return false;
+}
 
 const char *cs_role_name(uint16_t role)
 {
@@ -160,11 +182,6 @@ void cs_trustlist_release(cs_trustlist *tl)
     tl->count = 0;
 }
 
-static bool bytes_equal(cs_bytes a, cs_bytes b)
-{
-    return a.len == b.len && (a.len == 0 || memcmp(a.data, b.data, a.len) == 0);
-}
-
 const cs_tl_record *cs_trustlist_find(const cs_trustlist *tl, const cs_header *h, uint16_t role)
 {
     if (!h->has_serial)
@@ -173,9 +190,9 @@ const cs_tl_record *cs_trustlist_find(const cs_trustlist *tl, const cs_header *h
         const cs_tl_record *rec = &tl->records[i];
         if (!rec->has_role || rec->role != role || !rec->has_serial)
             continue;
-        if (!bytes_equal(rec->serial, h->serial))
+        if (!cs_bytes_equal(rec->serial, h->serial))
             continue;
-        if (rec->has_issuer && h->has_issuer_name && !bytes_equal(rec->issuer, h->issuer_name))
+        if (rec->has_issuer && h->has_issuer_name && !cs_bytes_equal(rec->issuer, h->issuer_name))
             continue;
         return rec;
     }
@@ -257,10 +274,14 @@ static int check_build_rules(const cs_tl_spec *spec, cs_error *err)
     return CS_OK;
 }
 
+bool cs_phone_rsa_can_sign(size_t bits)
+{
+    return cs_header_rsa_bits_supported(bits) && bits <= CS_PHONE_MAX_RSA_BITS;
+}
+
 static void fill_header_spec(const cs_tl_spec *spec, cs_header_spec *h)
 {
     *h = (cs_header_spec){
-        .version = {1, 2},
         .has_signer_version = true,
         .signer_version = {spec->signer_version[0], spec->signer_version[1]},
         .digest_code = spec->digest_code,
@@ -268,6 +289,7 @@ static void fill_header_spec(const cs_tl_spec *spec, cs_header_spec *h)
         .has_timestamp = true,
         .timestamp = spec->timestamp,
     };
+    cs_header_set_version(h, CS_SIGNED_TLV);
     cs_signer_fill_spec(spec->signer, h);
 }
 

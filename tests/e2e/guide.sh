@@ -3,8 +3,8 @@
 # absolute paths it uses (/etc/..., /var/...) moved under a scratch root.
 # Before that, the root gets what a deployment already has: the phone's
 # configuration, the files it downloads, and its certificate from
-# enrollment. Each block must succeed. A block that uses a ciscosec command
-# not built yet is skipped, with every block after it (they build on it).
+# enrollment. Each block must succeed, and may run only ciscosec commands
+# and verbs that exist.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib/common.bash"
 source "$HERE/lib/examples.bash"

@@ -12,8 +12,8 @@
 # SEP58971ECC97C1.cnf.xml), and must exit 0. Comments before a command:
 #   .\" status: N      it must exit N instead
 #   .\" not run: WHY   it is shown, not run (it needs a network, a server...)
-# A command whose ciscosec command is not built yet is skipped, and so are
-# the page's later commands, which may depend on it.
+# A command that runs a ciscosec command or verb that does not exist fails,
+# whatever status it is marked with.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib/common.bash"
 : "${SRC:?SRC must name the source tree}"
@@ -73,10 +73,10 @@ done
 # --- each page documents what its command's --help lists
 documented_options() { sed 's/\\-/-/g' "$1" | grep -oE -- '--[a-z][a-z0-9-]*' | LC_ALL=C sort -u; }
 help_options() { grep -oE -- '--[a-z][a-z0-9-]*' | LC_ALL=C sort -u; }
-built=()
 for cmd in "${commands[@]}"; do
-    if ciscosec "$cmd" --help >"$WORK/help" 2>/dev/null; then
-        built+=("$cmd")
+    if ! ciscosec "$cmd" --help >"$WORK/help" 2>"$WORK/err"; then
+        fail "'ciscosec $cmd --help' fails: $(head -n 1 "$WORK/err")"
+    else
         # And each verb's --help (cert has one per verb).
         for verb in $(sed -nE "s/^(Usage:)? +ciscosec $cmd ([a-z]+)( .*)?\$/\2/p" "$WORK/help" | sort -u); do
             ciscosec "$cmd" "$verb" --help >>"$WORK/help"
@@ -124,20 +124,18 @@ prepare_example_dir() {
     chmod 600 "$1"/*.pem
 }
 
-ran=0 skipped=0
+ran=0
 for file in "$DOCS"/*.1; do
     [[ -L $file ]] && continue
     name=$(basename "$file")
     dir=$WORK/examples/${name%.1}
     prepare_example_dir "$dir"
-    skip_rest=
     while IFS=$'\t' read -r want cmd; do
         if [[ $want == - ]]; then
             continue
         fi
-        if [[ -n $skip_rest ]] || ! available "$cmd"; then
-            skip_rest=1
-            skipped=$((skipped + 1))
+        if problem=$(misspelt "$cmd"); then
+            fail "$name example: $problem: $cmd"
             continue
         fi
         got=0
@@ -150,7 +148,7 @@ for file in "$DOCS"/*.1; do
         fi
     done < <(examples "$file")
 done
-echo "examples: $ran run, $skipped skipped (commands not built yet)"
+echo "examples: $ran run"
 if ((ran == 0)); then fail "no example ran"; fi
 
 finish

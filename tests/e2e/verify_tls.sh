@@ -31,6 +31,9 @@ start_server() {
     stop_server
     for _ in $(seq 20); do
         PORT=$((20000 + RANDOM % 40000))
+        # Emptied here, not by the background job's redirection, which may
+        # come after the first grep: the last server's ACCEPT would pass.
+        : >"$WORK/server.log"
         openssl s_server -accept "$host:$PORT" -www "$@" >"$WORK/server.log" 2>&1 &
         server_pid=$!
         for _ in $(seq 100); do

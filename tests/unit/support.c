@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ciscosec/error.h"
 #include "ciscosec/fileio.h"
@@ -33,6 +34,7 @@ void test_read_data(const char *name, cs_buf *out)
         fail_msg("cannot read %s: %s", name, err.message);
 }
 
+
 uint8_t *test_exact_copy(const uint8_t *data, size_t len)
 {
     uint8_t *copy = malloc(len ? len : 1);
@@ -45,6 +47,14 @@ uint8_t *test_exact_copy(const uint8_t *data, size_t len)
 /* Built twice: for tests of base and codec, which cannot see the signer,
  * without the loaders; for the others with them (support.h says the same). */
 #if __has_include("ciscosec/signer.h")
+void test_read_header(const char *name, cs_buf *file, cs_header *h)
+{
+    test_read_data(name, file);
+    cs_error err;
+    if (cs_header_parse(file->data, file->len, file->len, h, &err) != CS_OK)
+        fail_msg("%s: %s", name, err.message);
+}
+
 cs_cert *test_load_cert(const char *name)
 {
     cs_cert *cert = NULL;
@@ -89,4 +99,33 @@ void test_assert_bytes_str(cs_bytes b, const char *s)
 {
     assert_int_equal(b.len, strlen(s));
     assert_memory_equal(b.data, s, b.len);
+}
+
+void test_capture_start(test_capture *c, int fd)
+{
+    fflush(stdout);
+    fflush(stderr);
+    c->fd = fd;
+    c->file = tmpfile();
+    assert_non_null(c->file);
+    c->saved = dup(fd);
+    assert_true(c->saved >= 0);
+    assert_true(dup2(fileno(c->file), fd) >= 0);
+}
+
+char *test_capture_stop(test_capture *c)
+{
+    fflush(stdout);
+    fflush(stderr);
+    assert_true(dup2(c->saved, c->fd) >= 0);
+    close(c->saved);
+    assert_int_equal(fseek(c->file, 0, SEEK_END), 0);
+    long size = ftell(c->file);
+    assert_true(size >= 0);
+    rewind(c->file);
+    char *text = calloc(1, (size_t)size + 1);
+    assert_non_null(text);
+    assert_int_equal(fread(text, 1, (size_t)size, c->file), (size_t)size);
+    fclose(c->file);
+    return text;
 }

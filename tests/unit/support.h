@@ -6,6 +6,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include <cmocka.h>
 
@@ -28,16 +29,30 @@ uint8_t *test_exact_copy(const uint8_t *data, size_t len);
  * cannot see its header, and does not get these. */
 #if __has_include("ciscosec/signer.h")
 #include "ciscosec/crypto.h"
+#include "ciscosec/header.h"
 #include "ciscosec/signer.h"
 cs_cert *test_load_cert(const char *name);
 cs_key *test_load_key(const char *name);
 void test_load_signer(const char *name, cs_signer *signer);
-#endif
 
+/* Reads a file from tests/data into file and parses its signed header
+ * into h, failing the test if either cannot be done. */
+void test_read_header(const char *name, cs_buf *file, cs_header *h);
+#endif
 /* Asserts that the len bytes at data are `hex` (lowercase). */
 void test_assert_hex(const uint8_t *data, size_t len, const char *hex);
 void test_assert_bytes_hex(cs_bytes b, const char *hex);
 /* Asserts that b holds exactly the characters of s. */
 void test_assert_bytes_str(cs_bytes b, const char *s);
+
+/* Captures what is written to fd (1 or 2) between start and stop; stop
+ * returns it as a NUL-terminated string for the caller to free. */
+typedef struct test_capture {
+    int fd;
+    int saved;
+    FILE *file;
+} test_capture;
+void test_capture_start(test_capture *c, int fd);
+char *test_capture_stop(test_capture *c);
 
 #endif

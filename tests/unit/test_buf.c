@@ -197,6 +197,66 @@ static void test_hex_and_loads(void **state)
     assert_int_equal(cs_load_u32(one), 1);
 }
 
+static void test_bytes_equal(void **state)
+{
+    (void)state;
+    static const uint8_t a[] = {1, 2, 3}, b[] = {1, 2, 4};
+    assert_true(cs_bytes_equal((cs_bytes){a, 3}, (cs_bytes){a, 3}));
+    assert_false(cs_bytes_equal((cs_bytes){a, 3}, (cs_bytes){b, 3}));
+    assert_true(cs_bytes_equal((cs_bytes){a, 2}, (cs_bytes){b, 2}));
+    assert_false(cs_bytes_equal((cs_bytes){a, 2}, (cs_bytes){a, 3}));
+    assert_true(cs_bytes_equal((cs_bytes){NULL, 0}, (cs_bytes){a, 0}));
+}
+
+/* Control bytes as \xNN; everything else, UTF-8 included, as it is. */
+static void test_append_printable(void **state)
+{
+    (void)state;
+    cs_buf b = CS_BUF_INIT;
+    static const char text[] = "CN=a\x1b[31m\t\x7f\xc3\xa9 ~\n";
+    cs_buf_append_printable(&b, (cs_bytes){(const uint8_t *)text, sizeof text - 1});
+    assert_string_equal(cs_buf_str(&b), "CN=a\\x1b[31m\\x09\\x7f\xc3\xa9 ~\\x0a");
+    b.len = 0;
+    cs_buf_append_printable(&b, (cs_bytes){(const uint8_t *)"\0", 1});
+    assert_string_equal(cs_buf_str(&b), "\\x00");
+    cs_buf_release(&b);
+}
+
+static void test_utf8_sequences(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *bytes;
+        size_t len, want;
+    } cases[] = {
+        {"A", 1, 1},
+        {"\xC3\xA9", 2, 2},
+        {"\xE2\x82\xAC", 3, 3},
+        {"\xF4\x8F\xBF\xBF", 4, 4},
+        {"\xC3", 1, 0},
+        {"\xE2\x82", 2, 0},
+        {"\x80", 1, 0},
+        {"\xC0\xAF", 2, 0},
+        {"\xC1\xBF", 2, 0},
+        {"\xE0\x80\xAF", 3, 0},
+        {"\xED\xA0\x80", 3, 0},
+        {"\xF0\x80\x80\xAF", 4, 0},
+        {"\xF4\x90\x80\x80", 4, 0},
+        {"\xF8\x88\x80\x80", 4, 0},
+        {"\xC3"
+         "A",
+         2, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        assert_int_equal(cs_utf8_sequence((const uint8_t *)cases[i].bytes, cases[i].len),
+                         cases[i].want);
+    assert_int_equal(cs_utf8_sequence((const uint8_t *)"", 0), 0);
+    assert_true(cs_utf8_valid((const uint8_t *)"caf\xC3\xA9 \xE2\x82\xAC", 9));
+    assert_false(cs_utf8_valid((const uint8_t *)"caf\xC3", 4));
+    assert_true(cs_is_control_byte(0) && cs_is_control_byte(0x1F) && cs_is_control_byte(0x7F));
+    assert_false(cs_is_control_byte(' ') || cs_is_control_byte(0x80));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -210,6 +270,9 @@ int main(void)
         cmocka_unit_test(test_secret_buffers),
         cmocka_unit_test(test_zeroize),
         cmocka_unit_test(test_hex_and_loads),
+        cmocka_unit_test(test_bytes_equal),
+        cmocka_unit_test(test_append_printable),
+        cmocka_unit_test(test_utf8_sequences),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

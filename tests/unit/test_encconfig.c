@@ -317,6 +317,53 @@ static void test_open_refuses_malformed_fields(void **state)
     fixture_release(&fx);
 }
 
+/* Fields a phone refuses but whose content digest still matches, so only the
+ * field rule can refuse them; cs_enc_open accepted all three before it and
+ * verify shared one rule. */
+static void test_open_follows_the_field_rule(void **state)
+{
+    (void)state;
+    fixture fx;
+    fixture_init(&fx);
+    cs_error err;
+    const cs_buf *body = &fx.sealed.body;
+    cs_encryption_fields f;
+
+    /* A key size that does not match the encrypted key. */
+    f = fx.sealed.fields;
+    f.key_bits = 1024;
+    assert_int_equal(cs_enc_check_fields(&f, body->len, &err), CS_ERROR);
+    assert_int_equal(open_with(&fx, &f, body->data, body->len, fx.key, &err), CS_ERROR);
+    assert_non_null(strstr(err.message, "key size 1024 bits"));
+
+    /* A padding count of 0, with the digest of what it leaves. */
+    f = fx.sealed.fields;
+    f.padding_count = 0;
+    uint8_t digest[20];
+    cs_buf plain = CS_BUF_INIT;
+    assert_int_equal(cs_enc_open(&fx.sealed.fields, body->data, body->len, fx.key, &plain, &err),
+                     CS_OK);
+    size_t padding = fx.sealed.fields.padding_count;
+    cs_buf_append(&plain, "\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r", padding);
+    assert_int_equal(cs_digest(CS_MD_SHA1, plain.data, plain.len, digest, &err), CS_OK);
+    cs_buf_release(&plain);
+    f.content_digest.data = digest;
+    assert_int_equal(open_with(&fx, &f, body->data, body->len, fx.key, &err), CS_ERROR);
+    assert_non_null(strstr(err.message, "padding count 0"));
+
+    /* An empty body that claims no padding: the digest of nothing. */
+    f = fx.sealed.fields;
+    f.padding_count = 0;
+    assert_int_equal(cs_digest(CS_MD_SHA1, "", 0, digest, &err), CS_OK);
+    f.content_digest.data = digest;
+    assert_int_equal(open_with(&fx, &f, body->data, 0, fx.key, &err), CS_ERROR);
+    assert_non_null(strstr(err.message, "AES blocks"));
+
+    /* The sealed fields themselves keep to the rule. */
+    assert_int_equal(cs_enc_check_fields(&fx.sealed.fields, body->len, &err), CS_OK);
+    fixture_release(&fx);
+}
+
 static void test_device_certificates(void **state)
 {
     (void)state;
@@ -775,6 +822,7 @@ int main(void)
         cmocka_unit_test(test_open_refuses_tampering),
         cmocka_unit_test(test_open_refuses_wrong_key),
         cmocka_unit_test(test_open_refuses_malformed_fields),
+        cmocka_unit_test(test_open_follows_the_field_rule),
         cmocka_unit_test(test_device_certificates),
         cmocka_unit_test(test_vector_decrypts_to_original),
         cmocka_unit_test(test_parse_every_prefix),

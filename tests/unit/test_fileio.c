@@ -480,6 +480,17 @@ static void test_basename(void **state)
 
 #define WITH_DIR(t) cmocka_unit_test_setup_teardown(t, make_dir, remove_dir)
 
+static void test_path_has_suffix(void **state)
+{
+    (void)state;
+    assert_true(cs_path_has_suffix("a/SEP1.cnf.xml.enc.sgn", ".enc.sgn"));
+    assert_true(cs_path_has_suffix("a/SEP1.cnf.xml.enc.sgn", ".sgn"));
+    assert_true(cs_path_has_suffix(".sgn", ".sgn"));
+    assert_false(cs_path_has_suffix("sgn", ".sgn"));
+    assert_false(cs_path_has_suffix("x.sgn.bak", ".sgn"));
+    assert_true(cs_path_has_suffix("x", ""));
+}
+
 int main(void)
 {
     umask(022);
@@ -492,7 +503,7 @@ int main(void)
         WITH_DIR(test_commit_fails_cleanly), WITH_DIR(test_output_over_symlink),
         WITH_DIR(test_output_bare_name),     WITH_DIR(test_temp_files_counted),
         WITH_DIR(test_stop_request),         cmocka_unit_test(test_build_time),
-        cmocka_unit_test(test_basename),
+        cmocka_unit_test(test_basename),     cmocka_unit_test(test_path_has_suffix),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

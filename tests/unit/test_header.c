@@ -116,6 +116,8 @@ static void test_parse_vectors(void **state)
             fail_msg("%s: %s", vectors[i].file, err.message);
         check_vector_header(&vectors[i], &h, file.data);
         assert_int_equal(h.has_encryption, vectors[i].version[0] == 2);
+        if (cs_header_check_nesting(&h, &err) != CS_OK)
+            fail_msg("%s: %s", vectors[i].file, err.message);
 
         /* cs_header_length finds tag 2 from the first bytes alone. */
         uint16_t hlen = 0;
@@ -449,6 +451,112 @@ static void test_header_length_limits(void **state)
     cs_buf_release(&h.b);
 }
 
+/* hand_start, hand_required and a signer container of tags 4 and 5 whose
+ * length is off by `delta`; then padding and the header length. */
+static void hand_signer_container(hand *h, int delta)
+{
+    hand_start(h);
+    size_t signer = cs_tlv_open(&h->b, CS_HDR_SIGNER_INFO);
+    cs_tlv_put_string(&h->b, CS_HDR_SIGNER_NAME, "CN=a");
+    cs_tlv_put_u8(&h->b, CS_HDR_SERIAL, 7);
+    cs_tlv_close(&h->b, signer);
+    uint16_t len = cs_load_u16(h->b.data + signer + 1);
+    cs_buf_put_u16_at(&h->b, signer + 1, (uint16_t)(len + delta));
+    hand_required(&h->b);
+    hand_finish(h);
+}
+
+/* Parses, records the straddle and reports it; the fields read the same. */
+static void expect_straddle(const hand *h, uint8_t child, size_t child_offset, uint8_t container,
+                            size_t container_offset)
+{
+    cs_header hdr;
+    cs_error err;
+    if (hand_parse(h, &hdr, &err) != CS_OK)
+        fail_msg("a straddling header is refused: %s", err.message);
+    assert_true(hdr.has_straddle);
+    assert_int_equal(hdr.straddle.tag, child);
+    assert_int_equal(hdr.straddle.offset, child_offset);
+    assert_int_equal(hdr.straddle.container, container);
+    assert_int_equal(hdr.straddle.container_offset, container_offset);
+    assert_int_equal(cs_header_check_nesting(&hdr, &err), CS_INVALID);
+    assert_non_null(strstr(err.message, "runs past the end of its container"));
+    assert_true(hdr.has_digest && hdr.has_signature);
+}
+
+/* A child that runs past its container's end: the last child of a short
+ * container, the next element swallowed by a long one, an inner container
+ * longer than its outer one. Each parses (phones take such files) and is
+ * recorded; the exact length is not. */
+static void test_straddling_children(void **state)
+{
+    (void)state;
+    hand h;
+    hand_signer_container(&h, 0);
+    cs_header hdr;
+    cs_error err;
+    assert_int_equal(hand_parse(&h, &hdr, &err), CS_OK);
+    assert_false(hdr.has_straddle);
+    assert_int_equal(cs_header_check_nesting(&hdr, &err), CS_OK);
+    cs_buf_release(&h.b);
+
+    /* 3 at offset 10, 4 ("CN=a") at 13, 5 at 21, 7 at 25. */
+    hand_signer_container(&h, -1);
+    expect_straddle(&h, CS_HDR_SERIAL, 21, CS_HDR_SIGNER_INFO, 10);
+    cs_buf_release(&h.b);
+    hand_signer_container(&h, -3); /* its end cuts the head of tag 5 */
+    expect_straddle(&h, CS_HDR_SERIAL, 21, CS_HDR_SIGNER_INFO, 10);
+    cs_buf_release(&h.b);
+    /* Four short, tag 5 is simply outside it: no straddle. */
+    hand_signer_container(&h, -4);
+    assert_int_equal(hand_parse(&h, &hdr, &err), CS_OK);
+    assert_false(hdr.has_straddle);
+    cs_buf_release(&h.b);
+    /* One byte long: it ends inside the head of tag 7, which runs past it. */
+    hand_signer_container(&h, 1);
+    expect_straddle(&h, CS_HDR_SIGNATURE_INFO, 25, CS_HDR_SIGNER_INFO, 10);
+    cs_buf_release(&h.b);
+
+    /* Tag 9 (at 18) one byte longer than what is left of tag 7 (at 10). */
+    hand_start(&h);
+    size_t info = cs_tlv_open(&h.b, CS_HDR_SIGNATURE_INFO);
+    cs_tlv_put_u8(&h.b, CS_HDR_DIGEST_ALGORITHM, CS_DIGEST_SHA1);
+    size_t alg = cs_tlv_open(&h.b, CS_HDR_SIGNATURE_ALGORITHM_INFO);
+    cs_tlv_put_u8(&h.b, CS_HDR_SIGNATURE_ALGORITHM, 0);
+    cs_tlv_put_u8(&h.b, CS_HDR_SIGNATURE_MODULUS, 0);
+    cs_tlv_close(&h.b, alg);
+    cs_tlv_close(&h.b, info);
+    cs_buf_put_u16_at(&h.b, info + 1, (uint16_t)(cs_load_u16(h.b.data + info + 1) - 1));
+    static const uint8_t sig[64];
+    cs_tlv_put(&h.b, CS_HDR_SIGNATURE, sig, sizeof sig);
+    hand_finish(&h);
+    assert_int_equal(alg, 17);
+    expect_straddle(&h, CS_HDR_SIGNATURE_ALGORITHM_INFO, 17, CS_HDR_SIGNATURE_INFO, 10);
+    cs_buf_release(&h.b);
+}
+
+/* Containers inside containers past any real header's depth: an error when
+ * looking for the header length, not a deeper and deeper walk. */
+static void test_deep_nesting(void **state)
+{
+    (void)state;
+    uint8_t data[7 * 3 + 5];
+    for (size_t i = 0; i < 7; i++) {
+        data[3 * i] = CS_HDR_SIGNER_INFO;
+        size_t len = sizeof data - 3 * (i + 1);
+        data[3 * i + 1] = (uint8_t)(len >> 8);
+        data[3 * i + 2] = (uint8_t)len;
+    }
+    memcpy(data + 21, (const uint8_t[]){CS_HDR_LENGTH, 0, 2, 0, 26}, 5);
+    uint16_t len = 0;
+    cs_error err;
+    assert_int_equal(cs_header_length(data, sizeof data, &len, &err), CS_ERROR);
+    assert_non_null(strstr(err.message, "nested more than 6 deep"));
+    /* Six deep is fine. */
+    assert_int_equal(cs_header_length(data + 3, sizeof data - 3, &len, &err), CS_OK);
+    assert_int_equal(len, 26);
+}
+
 /* Elements in an order the reference never writes, and a digest it never
  * uses (SHA-256): the header still parses and its signature verifies. */
 static void test_shuffled_header(void **state)
@@ -514,6 +622,22 @@ static void test_shuffled_header(void **state)
     test_assert_bytes_str(h.filename, "shuffled.sgn");
     test_assert_bytes_str(h.signer_name, SIGNER1024);
     assert_int_equal(h.timestamp, 123456789);
+    static const uint8_t order[] = {
+        CS_HDR_FILENAME,
+        CS_HDR_TIMESTAMP,
+        CS_HDR_SIGNATURE_MODULUS,
+        CS_HDR_SIGNATURE_ALGORITHM,
+        CS_HDR_DIGEST_ALGORITHM,
+        CS_HDR_SIGNATURE,
+        CS_HDR_SERIAL,
+        CS_HDR_ISSUER_NAME,
+        CS_HDR_SIGNER_NAME,
+        CS_HDR_VERSION,
+        CS_HDR_LENGTH,
+    };
+    assert_int_equal(h.order_len, sizeof order);
+    assert_memory_equal(h.order, order, sizeof order);
+    assert_int_equal(cs_header_check_nesting(&h, &err), CS_OK);
     assert_int_equal(cs_header_verify_buffer(&h, file, b.len, s.cert, &err), CS_OK);
     file[b.len - 1] ^= 1;
     assert_int_equal(cs_header_verify_buffer(&h, file, b.len, s.cert, &err), CS_INVALID);
@@ -536,6 +660,97 @@ static void spec_for(const vector *v, cs_signer *s, cs_header_spec *spec)
         .timestamp = v->timestamp,
     };
     cs_signer_fill_spec(s, spec);
+}
+
+/* The tags the writer puts outside containers and padding, in its order
+ * (formats.md §2 and §4). */
+static const uint8_t written_order[] = {
+    CS_HDR_VERSION,           CS_HDR_LENGTH,
+    CS_HDR_SIGNER_VERSION,    CS_HDR_SIGNER_NAME,
+    CS_HDR_ISSUER_NAME,       CS_HDR_SERIAL,
+    CS_HDR_DIGEST_ALGORITHM,  CS_HDR_SIGNATURE_ALGORITHM,
+    CS_HDR_SIGNATURE_MODULUS, CS_HDR_SIGNATURE,
+    CS_HDR_FILENAME,          CS_HDR_TIMESTAMP,
+    CS_HDR_IV_RESERVED,       CS_HDR_IV,
+    CS_HDR_PADDING_COUNT,     CS_HDR_KEY_RESERVED,
+    CS_HDR_KEY_SIZE,          CS_HDR_KEY_ALGORITHM,
+    CS_HDR_ENCRYPTED_KEY,     CS_HDR_CONTENT_DIGEST_ALGORITHM,
+    CS_HDR_CONTENT_DIGEST,
+};
+
+/* A draft parses, every container holds its children whole, and the
+ * elements come in the writer's order. */
+static void expect_written_layout(const cs_header_draft *d, bool encrypted)
+{
+    cs_header h;
+    cs_error err;
+    if (cs_header_parse(d->bytes.data, d->bytes.len, d->bytes.len, &h, &err) != CS_OK)
+        fail_msg("draft does not parse: %s", err.message);
+    if (cs_header_check_nesting(&h, &err) != CS_OK)
+        fail_msg("draft: %s", err.message);
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof written_order; i++) {
+        uint8_t tag = written_order[i];
+        if ((tag == CS_HDR_SIGNER_VERSION && !h.has_signer_version) ||
+            (tag == CS_HDR_TIMESTAMP && !h.has_timestamp) ||
+            (tag >= CS_HDR_ENCRYPTION_INFO && tag <= CS_HDR_CONTENT_DIGEST && !encrypted))
+            continue;
+        assert_true(n < h.order_len);
+        assert_int_equal(h.order[n], tag);
+        n++;
+    }
+    assert_int_equal(h.order_len, n);
+}
+
+/* Headers of every shape the writer makes: each signature size, digest,
+ * with and without signer version, timestamp and encryption fields, names
+ * from empty to long enough to cross 256-byte lengths. */
+static void test_draft_layout_generated(void **state)
+{
+    (void)state;
+    static const uint8_t serial[] = {0x80, 1, 2};
+    static const uint8_t iv[16], key[512], digest[64];
+    const cs_encryption_fields enc = {
+        .iv = {iv, sizeof iv},
+        .padding_count = 16,
+        .key_bits = 4096,
+        .key_algorithm = 1,
+        .encrypted_key = {key, sizeof key},
+        .content_digest_code = CS_DIGEST_SHA512,
+        .content_digest = {digest, sizeof digest},
+    };
+    static const size_t name_lengths[] = {0, 1, 2, 3, 255, 256, 1000};
+    char name[1001];
+    size_t built = 0;
+    for (size_t n = 0; n < sizeof name_lengths / sizeof name_lengths[0]; n++) {
+        memset(name, 'n', name_lengths[n]);
+        name[name_lengths[n]] = '\0';
+        for (unsigned shape = 0; shape < 8; shape++) {
+            for (size_t len = 64; len <= 512; len *= 2) {
+                cs_header_spec spec = {
+                    .version = {shape & 4 ? 2 : 1, 0},
+                    .has_signer_version = shape & 1,
+                    .signer_version = {1, 1},
+                    .signer_name = name,
+                    .issuer_name = name + name_lengths[n] / 2,
+                    .serial = {serial, sizeof serial},
+                    .digest_code = (uint8_t)(1 + shape % 3),
+                    .signature_len = len,
+                    .filename = name + name_lengths[n] / 3,
+                    .has_timestamp = shape & 2,
+                    .timestamp = 1,
+                    .encryption = shape & 4 ? &enc : NULL,
+                };
+                cs_header_draft d;
+                cs_error err;
+                assert_int_equal(cs_header_draft_build(&d, &spec, &err), CS_OK);
+                expect_written_layout(&d, spec.encryption != NULL);
+                cs_header_draft_release(&d);
+                built++;
+            }
+        }
+    }
+    assert_int_equal(built, 7 * 8 * 4);
 }
 
 /* For every vector: the draft equals the vector's header with the
@@ -565,6 +780,8 @@ static void test_draft_reproduces_vectors(void **state)
         assert_int_equal(d.bytes.len, v->length);
         assert_int_equal(d.signature_offset, parsed.signature_offset);
         assert_int_equal(d.signature_len, v->signature);
+
+        expect_written_layout(&d, parsed.has_encryption);
 
         uint8_t *expected = test_exact_copy(file.data, v->length);
         memset(expected + parsed.signature_offset + 3, 0, v->signature);
@@ -838,6 +1055,9 @@ int main(void)
         cmocka_unit_test(test_element_past_header_length),
         cmocka_unit_test(test_header_length_limits),
         cmocka_unit_test(test_shuffled_header),
+        cmocka_unit_test(test_straddling_children),
+        cmocka_unit_test(test_deep_nesting),
+        cmocka_unit_test(test_draft_layout_generated),
         cmocka_unit_test(test_draft_reproduces_vectors),
         cmocka_unit_test(test_draft_streaming),
         cmocka_unit_test(test_draft_without_timestamp),

@@ -494,6 +494,60 @@ static void test_signed_files(void **state)
     cs_findings_release(&f);
 }
 
+/* Cuts one byte off the signer container (tag 3 at `container`), so that
+ * its last child runs past its end, and signs the file again with pem's key
+ * over the crafted header as it stands. */
+static void straddle_signer_info(cs_buf *file, size_t container, const char *pem)
+{
+    assert_int_equal(file->data[container], CS_HDR_SIGNER_INFO);
+    cs_buf_put_u16_at(file, container + 1, (uint16_t)(cs_load_u16(file->data + container + 1) - 1));
+    cs_header h;
+    cs_error err;
+    assert_int_equal(cs_header_parse(file->data, file->len, file->len, &h, &err), CS_OK);
+    assert_true(h.has_straddle);
+    cs_md md = CS_MD_SHA1;
+    assert_true(cs_digest_code_to_md(h.digest_code, &md));
+    cs_hash *hash;
+    assert_int_equal(cs_header_verify_begin(&h, file->data, &hash, &err), CS_OK);
+    cs_hash_update(hash, file->data + h.length, file->len - h.length);
+    uint8_t digest[CS_MAX_DIGEST_SIZE];
+    cs_hash_finish(hash, digest);
+    cs_hash_free(hash);
+    cs_key *key = test_load_key(pem);
+    assert_int_equal(
+        cs_key_sign(key, md, digest, file->data + h.signature_offset + 3, h.signature.len, &err),
+        CS_OK);
+    cs_key_free(key);
+}
+
+/* A header whose child runs past its container: a warning, and the file is
+ * otherwise judged as before (phones take such files). */
+static void test_header_nesting_warns(void **state)
+{
+    (void)state;
+    cs_buf data = CS_BUF_INIT;
+    test_read_data("vectors/DialTemplate.xml.sgn", &data);
+    straddle_signer_info(&data, 10, "vectors/asterisk.pem");
+    cs_findings f;
+    check_signed(write_temp("DialTemplate.xml.sgn", &data), "vectors/ITL-v1.1-sha512.tlv", &f);
+    expect_only(&f, CS_RULE_HEADER_NESTING, 1);
+    assert_int_equal(f.items[0].severity, CS_SEVERITY_WARNING);
+    assert_int_equal(f.errors, 0);
+    assert_non_null(strstr(f.items[0].message, "tag 5 at offset 89"));
+    assert_non_null(strstr(f.items[0].message, "tag 3 at offset 10"));
+    cs_findings_release(&f);
+
+    /* A trust list: tag 28 comes first, so its signer container is at 15. */
+    data.len = 0;
+    test_read_data("vectors/ITLFile.tlv", &data);
+    straddle_signer_info(&data, 15, "vectors/sast.pem");
+    check_list(&data, T_2030, &f);
+    expect_only(&f, CS_RULE_HEADER_NESTING, 1);
+    assert_int_equal(f.errors, 0);
+    cs_findings_release(&f);
+    cs_buf_release(&data);
+}
+
 static void test_signed_file_tampered(void **state)
 {
     (void)state;
@@ -802,6 +856,7 @@ int main(void)
         cmocka_unit_test(test_truncated_lists),
         cmocka_unit_test(test_signed_files),
         cmocka_unit_test(test_signed_file_tampered),
+        cmocka_unit_test(test_header_nesting_warns),
         cmocka_unit_test(test_signed_file_format),
         cmocka_unit_test(test_signed_file_ec_signer),
         cmocka_unit_test(test_rollover),

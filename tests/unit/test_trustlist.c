@@ -718,9 +718,49 @@ static void test_roles(void **state)
     assert_null(cs_role_name(0xFFFF));
 }
 
+/* Which RSA sizes can sign: what a header can name, and what phones take. */
+static void test_rsa_sizes_that_sign(void **state)
+{
+    (void)state;
+    static const struct {
+        size_t bits;
+        bool header, phone;
+    } sizes[] = {{512, true, true},    {1024, true, true},  {2048, true, true},
+                 {4096, true, false},  {768, false, false}, {3072, false, false},
+                 {8192, false, false}, {0, false, false}};
+    for (size_t i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+        assert_int_equal(cs_header_rsa_bits_supported(sizes[i].bits), sizes[i].header);
+        assert_int_equal(cs_phone_rsa_can_sign(sizes[i].bits), sizes[i].phone);
+    }
+}
+
+/* Every role has a name that parses back to it; CCM, TFTP and APP-SERVER
+ * take EC keys, the others only RSA. */
+static void test_role_table(void **state)
+{
+    (void)state;
+    assert_int_equal(cs_role_count(), 7);
+    size_t ec = 0;
+    for (size_t i = 0; i < cs_role_count(); i++) {
+        uint16_t role = cs_role_at(i), back = 0xFFFF;
+        assert_non_null(cs_role_name(role));
+        assert_true(cs_role_parse(cs_role_name(role), &back));
+        assert_int_equal(back, role);
+        ec += cs_role_takes_ec(role);
+    }
+    assert_int_equal(ec, 3);
+    assert_true(cs_role_takes_ec(CS_ROLE_TFTP) && cs_role_takes_ec(CS_ROLE_CCM) &&
+                cs_role_takes_ec(CS_ROLE_APP_SERVER));
+    assert_false(cs_role_takes_ec(CS_ROLE_SAST) || cs_role_takes_ec(CS_ROLE_CCM_TFTP) ||
+                 cs_role_takes_ec(CS_ROLE_CAPF) || cs_role_takes_ec(CS_ROLE_TVS) ||
+                 cs_role_takes_ec(99));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_role_table),
+        cmocka_unit_test(test_rsa_sizes_that_sign),
         cmocka_unit_test(test_parse_vectors),
         cmocka_unit_test(test_tampered_vectors),
         cmocka_unit_test(test_every_prefix),

@@ -1,17 +1,27 @@
 # Shared by the tests that run the commands of the documentation
 # (manpages.sh, guide.sh, readme.sh).
 
-# available COMMAND-LINE: whether the ciscosec command a documented command
-# line runs is built yet (other commands always are). Leading VAR=value
-# words are skipped.
-available() {
+# misspelt COMMAND-LINE: prints what is wrong when a documented command line
+# runs a ciscosec command or verb that does not exist, and fails when it
+# names a real one (or no ciscosec command at all). Such a line would exit
+# 2, which an example may expect for other reasons, so it is caught here.
+# Leading VAR=value words are skipped.
+misspelt() {
     local -a words
     read -ra words <<<"$1"
     while [[ ${words[0]:-} == *=* ]]; do words=("${words[@]:1}"); done
-    case ${words[0]:-} in
-    ciscosec) [[ ${words[1]:-} == -* ]] || ciscosec "${words[1]:-}" --help >/dev/null 2>&1 ;;
-    *) return 0 ;;
-    esac
+    [[ ${words[0]:-} == ciscosec && -n ${words[1]:-} && ${words[1]} != -* ]] || return 1
+    local cmd=${words[1]} verb=${words[2]:-} help verbs
+    if ! help=$(ciscosec "$cmd" --help 2>/dev/null); then
+        echo "there is no command 'ciscosec $cmd'"
+        return 0
+    fi
+    verbs=$(sed -nE "s/^(Usage:)? +ciscosec $cmd ([a-z]+)( .*)?\$/\2/p" <<<"$help" | sort -u)
+    if [[ -n $verbs && -n $verb && $verb != -* ]] && ! grep -qx -- "$verb" <<<"$verbs"; then
+        echo "'ciscosec $cmd' has no verb '$verb' ($(echo $verbs))"
+        return 0
+    fi
+    return 1
 }
 
 # prepare_deployment ROOT: what a deployment already has before the guides
@@ -53,23 +63,19 @@ doc_blocks() {
 }
 
 # run_doc_blocks DOC ROOT [FROM TO]: runs each block of doc_blocks in order
-# with bash -e; each must succeed. Lines marked "# not run: REASON" are left
-# out (a block that needs a live server, say). A block that uses a ciscosec
-# command not built yet is skipped, with every block after it.
+# with bash -e; each must succeed, and none may run a ciscosec command or
+# verb that does not exist. Lines marked "# not run: REASON" are left out (a
+# block that needs a live server, say).
 run_doc_blocks() {
-    local doc=$1 script command got ran=0 skipped=0 skip_rest=
+    local doc=$1 script command got ran=0 problem
     while IFS= read -r -d '' script; do
         script=$(grep -v '# not run:' <<<"$script" || true)
-        if [[ -z $skip_rest ]]; then
-            # One command per line once continuations are joined.
-            while IFS= read -r command; do
-                available "$command" || skip_rest=1
-            done < <(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' <<<"$script")
-        fi
-        if [[ -n $skip_rest ]]; then
-            skipped=$((skipped + 1))
-            continue
-        fi
+        # One command per line once continuations are joined.
+        while IFS= read -r command; do
+            if problem=$(misspelt "$command"); then
+                fail "${doc##*/}: $problem: $command"
+            fi
+        done < <(sed -e ':a' -e '/\\$/N; s/\\\n//; ta' <<<"$script")
         got=0
         bash -e -c "$script" >"$WORK/out" 2>"$WORK/err" </dev/null || got=$?
         ran=$((ran + 1))
@@ -80,6 +86,6 @@ run_doc_blocks() {
             sed 's/^/  stderr: /' "$WORK/err" >&2
         fi
     done < <(doc_blocks "$@")
-    echo "${doc##*/}: $ran blocks run, $skipped skipped (commands not built yet)"
+    echo "${doc##*/}: $ran blocks run"
     if ((ran == 0)); then fail "no block of ${doc##*/} ran"; fi
 }
