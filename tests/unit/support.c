@@ -34,7 +34,6 @@ void test_read_data(const char *name, cs_buf *out)
         fail_msg("cannot read %s: %s", name, err.message);
 }
 
-
 uint8_t *test_exact_copy(const uint8_t *data, size_t len)
 {
     uint8_t *copy = malloc(len ? len : 1);
