@@ -42,6 +42,9 @@ typedef struct cs_session_log {
     unsigned duration_ms;
 } cs_session_log;
 
+/* Sets log->result (printf-style, cut to fit). */
+void cs_session_result(cs_session_log *log, const char *fmt, ...) CS_PRINTF(2, 3);
+
 /* What the handler wants after a frame (or after open). */
 typedef enum cs_session_next {
     CS_SESSION_CONTINUE, /* send the output, then wait for the next frame */
@@ -87,6 +90,9 @@ typedef struct cs_server_config {
     void *log_ctx;
     /* Called once the sockets listen (ports bound), before serving. */
     void (*ready)(void *log_ctx, const char *what);
+    /* Events that are not a session: "reloaded the certificate", "cannot
+     * reload ...", "draining N sessions". NULL: not reported. */
+    void (*notice)(void *log_ctx, const char *what);
 } cs_server_config;
 
 #define CS_SERVER_DEFAULT_MAX_SESSIONS 4096u
