@@ -69,6 +69,11 @@ typedef struct cs_protocol {
 
 #define CS_SERVER_MAX_LISTEN 8
 
+/* Splits "HOST", "HOST:PORT", "[V6]", "[V6]:PORT" or a bare IPv6 address
+ * (for --listen and the clients' --host); no port gives default_port. */
+int cs_split_host_port(const char *spec, const char *default_port, char *host, size_t host_size,
+                       char *port, size_t port_size, cs_error *err);
+
 typedef struct cs_server_config {
     const cs_protocol *protocol;
     /* "ADDR", "ADDR:PORT", "[V6]:PORT"; none: every address (:: dual

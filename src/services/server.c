@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -401,6 +402,9 @@ static void accept_some(loop *l, const watch *listener)
                 notice(l->srv, "cannot accept: %s", strerror(errno));
             return; /* EAGAIN: another thread took it, or none left */
         }
+        /* Small messages, each wanted at once: no Nagle delay. */
+        int one = 1;
+        (void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
         char peer[64];
         format_peer(&sa, len, peer, sizeof peer);
         add_session(l, fd, peer);
@@ -487,9 +491,8 @@ static void *run_loop(void *arg)
 
 /* --- set-up -------------------------------------------------------------- */
 
-/* "ADDR", "ADDR:PORT", "[V6]", "[V6]:PORT", or a bare IPv6 address. */
-static int split_listen(const char *spec, const char *default_port, char *host, size_t host_size,
-                        char *port, size_t port_size, cs_error *err)
+int cs_split_host_port(const char *spec, const char *default_port, char *host, size_t host_size,
+                       char *port, size_t port_size, cs_error *err)
 {
     const char *colon = strrchr(spec, ':');
     const char *h = spec, *p = default_port;
@@ -497,7 +500,7 @@ static int split_listen(const char *spec, const char *default_port, char *host, 
     if (spec[0] == '[') {
         const char *close_br = strchr(spec, ']');
         if (close_br == NULL || (close_br[1] != '\0' && close_br[1] != ':'))
-            return cs_fail(err, CS_ERROR, "--listen '%s': expected [ADDRESS]:PORT", spec);
+            return cs_fail(err, CS_ERROR, "'%s': expected [ADDRESS]:PORT", spec);
         h = spec + 1;
         hlen = (size_t)(close_br - h);
         if (close_br[1] == ':')
@@ -507,7 +510,7 @@ static int split_listen(const char *spec, const char *default_port, char *host, 
         p = colon + 1;
     }
     if (hlen >= host_size || strlen(p) >= port_size || *p == '\0')
-        return cs_fail(err, CS_ERROR, "--listen '%s': not an address and port", spec);
+        return cs_fail(err, CS_ERROR, "'%s': not an address and port", spec);
     memcpy(host, h, hlen);
     host[hlen] = '\0';
     snprintf(port, port_size, "%s", p);
@@ -564,8 +567,8 @@ static int bind_all(cs_server *srv, cs_error *err)
     }
     for (size_t i = 0; i < cfg->listen_count; i++) {
         char host[INET6_ADDRSTRLEN + 8], port[16];
-        int rc = split_listen(cfg->listen[i], cfg->default_port, host, sizeof host, port,
-                              sizeof port, err);
+        int rc = cs_split_host_port(cfg->listen[i], cfg->default_port, host, sizeof host, port,
+                                    sizeof port, err);
         if (rc == CS_OK)
             rc = bind_one(srv, host, port, false, err);
         if (rc != CS_OK)
