@@ -1,0 +1,246 @@
+#!/usr/bin/env bash
+# TVS end to end through the reference tools' names: tvsctl manages a copy
+# of the reference database, tvsd serves it on 127.0.0.1 (and ::1) on a
+# port the kernel picks, and tvsc asks as a phone does: valid with roles
+# and TTL, unknown, a device name that does not match. Then the server
+# meets malformed frames, a wrong protocol id, garbage before the
+# handshake, truncated TLS, a client sending a byte a second, the
+# connection limit, SIGHUP and SIGTERM, and goes on serving the others.
+source "$(dirname "$0")/lib/common.bash"
+
+S=$DATA/services
+server_pid=
+PORTS=()
+
+stop_server() {
+    if [[ -n $server_pid ]]; then
+        kill -TERM "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || true
+        server_pid=
+    fi
+}
+trap 'stop_server; rm -rf "$WORK" ${shims:+"$shims"}' EXIT
+
+# start_server ARGS...: tvsd ARGS with its log in $WORK/tvsd.log, ready
+# (listening) when this returns; PORTS holds the ports it bound.
+start_server() {
+    : >"$WORK/tvsd.log"
+    tvsd "$@" 2>"$WORK/tvsd.log" &
+    server_pid=$!
+    local i
+    for ((i = 0; i < 300; i++)); do
+        grep -q 'listening on port' "$WORK/tvsd.log" && break
+        kill -0 "$server_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    read -r -a PORTS <<<"$(sed -n 's/.*listening on port //p' "$WORK/tvsd.log")"
+    if ((${#PORTS[@]} == 0)); then
+        fail "tvsd did not start: $(cat "$WORK/tvsd.log")"
+        finish
+    fi
+}
+
+# expect_log PATTERN: the server's log has a line matching PATTERN (it
+# may come a moment after the client is done).
+expect_log() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        grep -qE -- "$1" "$WORK/tvsd.log" && { pass; return 0; }
+        sleep 0.1
+    done
+    fail "no log line matching '$1':"
+    sed 's/^/  tvsd: /' "$WORK/tvsd.log" >&2
+}
+
+# raw_tls PORT FILE: sends FILE's bytes inside TLS (openssl s_client) and
+# prints what comes back.
+raw_tls() {
+    timeout 10 openssl s_client -connect "127.0.0.1:$1" -quiet -ign_eof <"$2" 2>/dev/null || true
+}
+
+PBX=a7c4691439b84620986f0a0da03db57845119a1651629ca1fc1406dd7123b612
+PHONE=CP-7975-SEP58971ECC97C1
+
+# --- tvsctl ---------------------------------------------------------------
+cp "$S/tvs-reference.sqlite3" db.sqlite3
+chmod 644 db.sqlite3
+expect_status 0 tvsctl -l db.sqlite3
+expect_out "^Certificate Hash: +$PBX$"
+expect_out "^Roles: +CCM,TFTP$"
+expect_out "^TTL: +600$"
+
+expect_status 0 tvsctl --add "$S/capf.pem" --capf --tvs -L 3600 db.sqlite3
+CAPF=$(openssl x509 -in "$S/capf.pem" -outform DER | sha256sum | cut -d' ' -f1)
+expect_out "^Certificate Hash: +$CAPF$"
+expect_out "^Roles: +CAPF,TVS$"
+expect_status 0 ciscosec tvs show db.sqlite3 "$CAPF"
+expect_out "^Subject Name: +CN=CAPF,O=Lab,OU=Voice$"
+expect_status 0 tvsctl -e "$CAPF" db.sqlite3
+openssl x509 -in "$S/capf.pem" >want.pem
+expect_same_file "$WORK/out" want.pem
+expect_status 0 tvsctl -d "$CAPF" db.sqlite3
+expect_status 1 tvsctl -r "$CAPF" db.sqlite3
+expect_one_line_error "no certificate with hash $CAPF"
+expect_status 1 ciscosec tvs export db.sqlite3 "$CAPF"
+# The reference tool reads what we wrote.
+expect_status 0 ciscosec tvs add db.sqlite3 "$S/capf.pem" -P
+if [[ $(sqlite3 db.sqlite3 "SELECT roles, ttl, typeof(certificate) FROM certificates \
+        WHERE certificate_hash = '$CAPF'" 2>/dev/null || echo none) == "CAPF|86400|blob" ]] ||
+    ! command -v sqlite3 >/dev/null; then pass; else fail "the row is not as the reference writes it"; fi
+expect_status 0 ciscosec tvs remove db.sqlite3 "$CAPF"
+
+# Bad input: no role, a bad TTL, a file that is not a certificate, not a
+# database, a missing database for the server.
+expect_status 2 tvsctl -a "$S/capf.pem" db.sqlite3
+expect_one_line_error "at least one role"
+expect_status 2 tvsctl -a "$S/capf.pem" -c -L 0 db.sqlite3
+expect_one_line_error "invalid TTL '0'"
+expect_status 2 tvsctl -a "$S/capf.pem" -c -L 2592001 db.sqlite3
+printf 'not a certificate\n' >junk.pem
+expect_status 2 tvsctl -a junk.pem -c db.sqlite3
+expect_one_line_error "junk.pem"
+expect_status 2 tvsctl -l junk.pem
+expect_one_line_error "junk.pem"
+expect_status 2 tvsctl db.sqlite3
+expect_one_line_error "required"
+expect_status 2 tvsd -T "$S/tvs.pem" missing.sqlite3
+expect_one_line_error "missing.sqlite3"
+expect_absent missing.sqlite3
+expect_status 2 tvsd db.sqlite3
+expect_one_line_error "--tvs CERT is required"
+expect_status 2 tvsd -T "$S/pbx.pem" --key "$S/tvs.pem" --listen 127.0.0.1:0 db.sqlite3
+expect_one_line_error "not the certificate's"
+
+# --- serving ------------------------------------------------------------------
+start_server -T "$S/tvs.pem" -t 3 --listen 127.0.0.1:0 db.sqlite3
+P=${PORTS[0]}
+
+expect_status 0 tvsc -T "$S/tvs.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
+expect_out "^Status: +valid$"
+expect_out "^Roles: +CCM,TFTP$"
+expect_out "^TTL: +600$"
+expect_log "127\.0\.0\.1:[0-9]+ $PHONE verify: valid: a7c4691439b84620 roles CCM,TFTP ttl 600"
+
+expect_status 1 tvsc -T "$S/tvs.pem" -h "127.0.0.1:$P" "$S/capf.pem"
+expect_out "^Status: +invalid$"
+expect_log "CP-0000-SEP000000000000 verify: invalid: unknown certificate"
+
+expect_status 1 tvsc -T "$S" -h "127.0.0.1:$P" -d SEP58971ECC97C1 "$S/pbx.pem"
+expect_out "^Status: +invalid$"
+expect_log "SEP58971ECC97C1 verify: invalid: the device name does not match CP-MODEL-SEPMAC"
+
+# The phone's side checks the server: a certificate that is not the one
+# given is refused.
+expect_status 1 tvsc -T "$S/pbx.pem" -h "127.0.0.1:$P" "$S/pbx.pem"
+expect_one_line_error "handshake failed"
+expect_status 2 tvsc -h "127.0.0.1:$P" missing.pem
+expect_one_line_error "missing.pem"
+
+# Malformed frames inside TLS: no answer, a closed connection, a log line.
+frame() { # PROTOCOL VERSION COMMAND BODY-HEX: a frame with its length
+    local body=$4
+    printf '%02x%02x%02x0000000001%04x%s' "$1" "$2" "$3" $((${#body} / 2)) "$body" | xxd -r -p
+}
+frame 85 1 1 02000130 >wrong-protocol.bin
+raw_tls "$P" wrong-protocol.bin >reply.bin
+if [[ -s reply.bin ]]; then fail "an answer to a wrong protocol id"; else pass; fi
+expect_log "malformed: wrong protocol id 85"
+frame 87 1 1 0200ff30 >overrun.bin
+raw_tls "$P" overrun.bin >reply.bin
+expect_log "malformed: element 1"
+printf '\x57\x01\x01\x00\x00\x00\x00\x01\xff\xff' >too-long.bin
+raw_tls "$P" too-long.bin >reply.bin
+expect_log "malformed: frame longer than the limit"
+# 5 bytes announced, 2 sent, then close-notify.
+printf '\x57\x01\x01\x00\x00\x00\x00\x01\x00\x05\x02\x00' >truncated-frame.bin
+timeout 10 openssl s_client -connect "127.0.0.1:$P" -quiet -no_ign_eof <truncated-frame.bin >/dev/null 2>&1 || true
+expect_log "malformed: truncated frame"
+# A well-formed request through openssl: the answer is the reference's.
+xxd -r -p <<<"$(sed -n '1s/.*"hex": "\([0-9a-f]*\)".*/\1/p' "$S/tvs-valid.jsonl")" >request.bin
+raw_tls "$P" request.bin >reply.bin
+xxd -r -p <<<"$(sed -n '2s/.*"hex": "\([0-9a-f]*\)".*/\1/p' "$S/tvs-valid.jsonl")" >want.bin
+expect_same_file reply.bin want.bin
+
+# Garbage before the handshake, and a handshake cut short.
+exec 3<>"/dev/tcp/127.0.0.1/$P"
+printf 'GET / HTTP/1.0\r\n\r\n' >&3
+timeout 5 cat <&3 >/dev/null 2>&1 || true
+exec 3<&-
+expect_log "TLS handshake failed"
+exec 3<>"/dev/tcp/127.0.0.1/$P"
+printf '\x16\x03\x01\x02\x00\x01\x00\x01\xfc\x03\x03' >&3
+exec 3<&-
+expect_log "the peer closed the connection"
+
+# A client sending a byte a second is cut at the session's deadline (3 s),
+# while another is served meanwhile.
+(
+    exec 3<>"/dev/tcp/127.0.0.1/$P"
+    for byte in 16 03 01 02 00 01 00 01 fc 03; do
+        printf "\\x$byte" >&3 2>/dev/null || exit 0
+        sleep 1
+    done
+) &
+slow=$!
+sleep 1
+expect_status 0 tvsc -T "$S/tvs.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
+wait "$slow" || true # the write after the cut may die of SIGPIPE
+expect_log "timed out during the TLS handshake \(3[0-9]{3} ms\)"
+
+# SIGHUP reloads the certificate: the new one is presented, and a broken
+# file leaves the old one in place.
+stop_server
+cp "$S/tvs.pem" server.pem
+start_server -T server.pem --drain 1 --listen 127.0.0.1:0 db.sqlite3
+P=${PORTS[0]}
+expect_status 0 tvsc -T "$S/tvs.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
+cp "$S/capf.pem" server.pem
+kill -HUP "$server_pid"
+expect_log "reloaded the certificate"
+expect_status 0 tvsc -T "$S/capf.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
+expect_status 1 tvsc -T "$S/tvs.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
+printf 'broken\n' >server.pem
+kill -HUP "$server_pid"
+expect_log "cannot reload the certificate, keeping the old one"
+expect_status 0 tvsc -T "$S/capf.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
+
+# SIGTERM drains: a session in flight holds the server only until the
+# drain deadline, then it exits 0.
+exec 3<>"/dev/tcp/127.0.0.1/$P"
+sleep 0.2
+started=$SECONDS
+kill -TERM "$server_pid"
+status=0
+wait "$server_pid" || status=$?
+server_pid=
+exec 3<&-
+if [[ $status == 0 ]] && ((SECONDS - started <= 5)); then pass; else
+    fail "tvsd did not drain and exit 0 (status $status, $((SECONDS - started)) s)"
+fi
+expect_log "stopping: draining 1 sessions"
+expect_log "stopped: the server is shutting down"
+
+# The connection limit: the excess is refused at once, and logged.
+start_server -T "$S/tvs.pem" -L 1 --drain 1 --listen 127.0.0.1:0 db.sqlite3
+P=${PORTS[0]}
+exec 3<>"/dev/tcp/127.0.0.1/$P"
+sleep 0.3
+expect_status 1 tvsc -T "$S/tvs.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
+expect_log "refused: connection limit reached"
+exec 3<&-
+sleep 0.3
+expect_status 0 tvsc -T "$S/tvs.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
+stop_server
+
+# IPv6, where the machine has ::1.
+if python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
+    start_server -T "$S/tvs.pem" --listen '[::1]:0' db.sqlite3
+    expect_status 0 tvsc -T "$S/tvs.pem" -h "[::1]:${PORTS[0]}" -d "$PHONE" "$S/pbx.pem"
+    expect_out "^Status: +valid$"
+    expect_log "^tvsd: \[::1\]:[0-9]+ $PHONE verify: valid"
+    stop_server
+else
+    echo "note: no ::1 here, IPv6 not tested"
+fi
+
+finish
