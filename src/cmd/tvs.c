@@ -65,9 +65,11 @@ static void usage(const cli_ctx *cli)
         printf("Usage: %s serve [OPTIONS] DATABASE\n"
                "       %s add DATABASE CERT ROLE-OPTION... [--ttl SECONDS]\n"
                "       %s list DATABASE\n"
-               "       %s show|export|remove DATABASE HASH\n"
+               "       %s show DATABASE HASH\n"
+               "       %s export DATABASE HASH\n"
+               "       %s remove DATABASE HASH\n"
                "       %s query [OPTIONS] CERT\n",
-               p, p, p, p, p);
+               p, p, p, p, p, p, p);
     printf("The Trust Verification Service: tells phones whether a certificate that\n"
            "is not in their ITL is trusted, and for which roles (TCP port 2445).\n"
            "\n"
@@ -329,6 +331,12 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, tvs_options *o)
                        .device = DEFAULT_DEVICE};
     /* tvsd and tvsc arrive with their verb put in; tvsctl without one. */
     int verb = cli_take_verb(&argc, &argv, verbs);
+    if (!cli->legacy && verb < 0 && argc >= 2 &&
+        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+         strcmp(argv[1], "-H") == 0)) {
+        usage(cli);
+        return -1;
+    }
     if (!cli->legacy && verb < 0)
         return cli_usage_error(cli, "a verb is required: serve, add, list, show, export, "
                                     "remove or query");

@@ -81,17 +81,17 @@ expect_lacks() {
 }
 
 # --- registration: every name uses the function
-for name in ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash; do
+for name in ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash tvsd tvsctl tvsc; do
     if complete -p "$name" 2>/dev/null | grep -q -- '-F _ciscosec '; then pass; else
         fail "no completion registered for $name"
     fi
 done
 
 # --- commands and verbs
-expect 'ciscosec ' cert enc help sgn tlv verify
-expect 'ciscosec t' tlv
+expect 'ciscosec ' cert enc help sgn tlv tvs verify
+expect 'ciscosec t' tlv tvs
 expect 'ciscosec --v' --version
-expect 'ciscosec help ' cert enc sgn tlv verify
+expect 'ciscosec help ' cert enc sgn tlv tvs verify
 expect 'ciscosec tlv ' build parse
 expect 'ciscosec sgn ' build parse remove
 expect 'ciscosec sgn r' remove
@@ -197,6 +197,12 @@ expect 'ciscosec tlv parse -- ' "${dirs[@]}" CTLFile.tlv ITLFile.tlv
 # `ciscosec OLDNAME` runs the old tool.
 expect 'ciscosec tlvfile --parse ' "${dirs[@]}" CTLFile.tlv ITLFile.tlv
 expect 'ciscosec mkcert --curve ' secp256r1 prime256v1 secp384r1 secp521r1
+expect 'ciscosec tvs ' add export list query remove serve show
+expect_has 'tvsd -' -T --tvs --port --listen --timeout --limit --tlsv1
+expect_has 'tvsctl -' -l --list -a --add -r --remove -d --delete -e --export --ttl --ccm-tftp
+expect 'tvsd -T ' "${dirs[@]}" "${pem[@]}"
+expect 'tvsc --tvs ' "${dirs[@]}" "${pem[@]}"
+expect 'tvsc ' "${dirs[@]}" "${pem[@]}"
 
 # --- the completion against the commands' --help, for every command the
 # binary has: its verbs, and the long options of each verb's --help, are
@@ -206,7 +212,7 @@ long_options_in() { grep -oE -- '--[a-z][a-z0-9-]*' | LC_ALL=C sort -u; }
 # subset A B: the lines of A that are not in B, on one line.
 missing_from() { comm -23 <(echo "$1") <(echo "$2") | sed '/^$/d' | tr '\n' ' '; }
 mapfile -t commands < <(ciscosec --help | sed -nE 's/^  ([a-z]+) .*/\1/p' |
-    grep -vxE 'tlvfile|sgnfile|stripsgn|enccnf|mkcert|certhash' || true)
+    grep -vxE 'tlvfile|sgnfile|stripsgn|enccnf|mkcert|certhash|tvsd|tvsctl|tvsc' || true)
 if ((${#commands[@]} == 0)); then fail "ciscosec --help lists no commands"; fi
 for cmd in "${commands[@]}"; do
     if [[ -z ${_ciscosec_verbs[$cmd]:-} ]]; then
