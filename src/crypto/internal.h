@@ -36,6 +36,8 @@ int crypto_send(void *ctx, const unsigned char *buf, size_t len);
 int crypto_recv(void *ctx, unsigned char *buf, size_t len);
 /* The protocol versions: TLS 1.2, or 1.0 to 1.2 with allow_tls10. */
 void crypto_tls_versions(mbedtls_ssl_config *conf, bool allow_tls10);
+/* The ECDHE curves offered and accepted, the cheapest first. */
+void crypto_tls_curves(mbedtls_ssl_config *conf);
 /* CS_ERROR saying so when TLS 1.0 is asked for and this build lacks it. */
 int crypto_check_tls10(bool allow_tls10, cs_error *err);
 
@@ -81,6 +83,8 @@ int crypto_send(void *ctx, const unsigned char *buf, size_t len);
 int crypto_recv(void *ctx, unsigned char *buf, size_t len);
 /* The protocol versions: TLS 1.2, or 1.0 to 1.2 with allow_tls10. */
 void crypto_tls_versions(mbedtls_ssl_config *conf, bool allow_tls10);
+/* The ECDHE curves offered and accepted, the cheapest first. */
+void crypto_tls_curves(mbedtls_ssl_config *conf);
 /* CS_ERROR saying so when TLS 1.0 is asked for and this build lacks it. */
 int crypto_check_tls10(bool allow_tls10, cs_error *err);
 

@@ -97,6 +97,7 @@ static int configure_client(struct cs_tls_client *c, const cs_tls_client_options
         return crypto_fail(err, CS_ERROR, rc, "cannot set up TLS");
     mbedtls_ssl_conf_rng(&c->conf, crypto_rng, NULL);
     crypto_tls_versions(&c->conf, o->allow_tls10);
+    crypto_tls_curves(&c->conf);
     if (o->trusted_count > 0) {
         if ((rc = load_trusted(c, o, err)) != CS_OK)
             return rc;

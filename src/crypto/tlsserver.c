@@ -53,6 +53,25 @@ void crypto_tls_versions(mbedtls_ssl_config *conf, bool allow_tls10)
 #endif
 }
 
+/* The key-exchange curves, fastest first. mbedTLS 2.28's default list
+ * starts with secp521r1, and a client's order decides: an ECDHE on it
+ * costs more than the server's RSA signature. */
+void crypto_tls_curves(mbedtls_ssl_config *conf)
+{
+#if MBEDTLS_VERSION_MAJOR >= 3
+    static const uint16_t groups[] = {
+        MBEDTLS_SSL_IANA_TLS_GROUP_X25519, MBEDTLS_SSL_IANA_TLS_GROUP_SECP256R1,
+        MBEDTLS_SSL_IANA_TLS_GROUP_SECP384R1, MBEDTLS_SSL_IANA_TLS_GROUP_SECP521R1,
+        MBEDTLS_SSL_IANA_TLS_GROUP_NONE};
+    mbedtls_ssl_conf_groups(conf, groups);
+#else
+    static const mbedtls_ecp_group_id curves[] = {
+        MBEDTLS_ECP_DP_CURVE25519, MBEDTLS_ECP_DP_SECP256R1, MBEDTLS_ECP_DP_SECP384R1,
+        MBEDTLS_ECP_DP_SECP521R1, MBEDTLS_ECP_DP_NONE};
+    mbedtls_ssl_conf_curves(conf, curves);
+#endif
+}
+
 int crypto_check_tls10(bool allow_tls10, cs_error *err)
 {
     if (allow_tls10 && !cs_tls_supports_tls10())
@@ -81,6 +100,7 @@ static int configure_server(cs_tls_creds *c, bool allow_tls10, cs_error *err)
         return crypto_fail(err, CS_ERROR, rc, "cannot set up TLS");
     mbedtls_ssl_conf_rng(&c->conf, crypto_rng, NULL);
     crypto_tls_versions(&c->conf, allow_tls10);
+    crypto_tls_curves(&c->conf);
     /* Phones present no certificate to these services. */
     mbedtls_ssl_conf_authmode(&c->conf, MBEDTLS_SSL_VERIFY_NONE);
     rc = mbedtls_ssl_conf_own_cert(&c->conf, &c->chain, &c->key->pk);
