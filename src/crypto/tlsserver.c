@@ -213,7 +213,8 @@ static int io_result(cs_tls_session *s, int rc, const char *what)
         return CS_TLS_WANT_READ;
     if (rc == MBEDTLS_ERR_SSL_WANT_WRITE)
         return CS_TLS_WANT_WRITE;
-    if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || rc == MBEDTLS_ERR_NET_CONN_RESET) {
+    if (rc == MBEDTLS_ERR_SSL_PEER_CLOSE_NOTIFY || rc == MBEDTLS_ERR_NET_CONN_RESET ||
+        rc == MBEDTLS_ERR_SSL_CONN_EOF) {
         snprintf(s->error, sizeof s->error, "%s: the peer closed the connection", what);
         return CS_TLS_CLOSED;
     }

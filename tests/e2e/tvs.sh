@@ -84,10 +84,25 @@ expect_one_line_error "no certificate with hash $CAPF"
 expect_status 1 ciscosec tvs export db.sqlite3 "$CAPF"
 # The reference tool reads what we wrote.
 expect_status 0 ciscosec tvs add db.sqlite3 "$S/capf.pem" -P
-if [[ $(sqlite3 db.sqlite3 "SELECT roles, ttl, typeof(certificate) FROM certificates \
-        WHERE certificate_hash = '$CAPF'" 2>/dev/null || echo none) == "CAPF|86400|blob" ]] ||
-    ! command -v sqlite3 >/dev/null; then pass; else fail "the row is not as the reference writes it"; fi
+row=$(python3 -c 'import sqlite3, sys
+r = sqlite3.connect(sys.argv[1]).execute("SELECT roles, ttl, typeof(certificate), subject_name, "
+    "issuer_name FROM certificates WHERE certificate_hash = ?", (sys.argv[2],)).fetchone()
+print("|".join(map(str, r)))' db.sqlite3 "$CAPF")
+if [[ $row == "CAPF|86400|blob|CN=CAPF,O=Lab,OU=Voice|CN=CAPF,O=Lab,OU=Voice" ]]; then pass; else
+    fail "the row is not as the reference writes it: $row"
+fi
 expect_status 0 ciscosec tvs remove db.sqlite3 "$CAPF"
+
+# A database locked by another writer: tvsctl waits for it, then writes.
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE"); print("locked", flush=True); time.sleep(1.5); c.execute("COMMIT")' \
+    db.sqlite3 >lock.out &
+locker=$!
+for ((i = 0; i < 50; i++)); do [[ -s lock.out ]] && break; sleep 0.1; done
+expect_status 0 tvsctl -a "$S/capf.pem" -P db.sqlite3
+wait "$locker"
+expect_status 0 tvsctl -r "$CAPF" db.sqlite3
 
 # Bad input: no role, a bad TTL, a file that is not a certificate, not a
 # database, a missing database for the server.
@@ -230,6 +245,22 @@ expect_log "refused: connection limit reached"
 exec 3<&-
 sleep 0.3
 expect_status 0 tvsc -T "$S/tvs.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
+stop_server
+
+# Killed mid-session: the database is whole, and the next server serves it.
+start_server -T "$S/tvs.pem" --listen 127.0.0.1:0 db.sqlite3
+exec 3<>"/dev/tcp/127.0.0.1/${PORTS[0]}"
+printf '\x16\x03\x01' >&3
+sleep 0.2
+kill -KILL "$server_pid"
+wait "$server_pid" 2>/dev/null || true
+server_pid=
+exec 3<&-
+check=$(python3 -c 'import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("PRAGMA integrity_check").fetchone()[0])' db.sqlite3)
+if [[ $check == ok ]]; then pass; else fail "the database after kill -9: $check"; fi
+start_server -T "$S/tvs.pem" --listen 127.0.0.1:0 db.sqlite3
+expect_status 0 tvsc -T "$S/tvs.pem" -h "127.0.0.1:${PORTS[0]}" -d "$PHONE" "$S/pbx.pem"
 stop_server
 
 # IPv6, where the machine has ::1.
