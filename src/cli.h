@@ -69,6 +69,11 @@ typedef struct cli_options {
 int cli_parse_options(const cli_options *spec, void *opts, int *argc, char **argv, int *first,
                       const cli_ctx *cli);
 
+/* The role a trust-list role option stands for, found by its long name
+ * (--sast, --ccm, --tftp, --ccm-tftp, --capf, --app-server, --tvs) in
+ * longopts, whatever letter the command gives it. */
+bool cli_role_option(const struct option *longopts, int opt, uint16_t *role);
+
 /* Takes a leading verb ("build", "parse", ...) off the arguments when the
  * command was called as `ciscosec CMD VERB ...`. Returns the verb's index
  * in `verbs`, or -1 when argv[1] is not one of them. */

@@ -201,25 +201,6 @@ static int parse_serve_option(void *opts, int opt, const cli_ctx *cli)
     }
 }
 
-static bool role_for_option(int opt, uint16_t *role)
-{
-    static const struct {
-        int opt;
-        uint16_t role;
-    } map[] = {
-        {'s', CS_ROLE_SAST},     {'c', CS_ROLE_CCM},  {'t', CS_ROLE_TFTP},
-        {'C', CS_ROLE_CCM_TFTP}, {'P', CS_ROLE_CAPF}, {'A', CS_ROLE_APP_SERVER},
-        {'T', CS_ROLE_TVS},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-        if (map[i].opt == opt) {
-            *role = map[i].role;
-            return true;
-        }
-    }
-    return false;
-}
-
 static int set_action(tvs_options *o, enum action action, const char *arg, const cli_ctx *cli)
 {
     if (o->action != ACT_NONE && o->action != action)
@@ -233,7 +214,7 @@ static int parse_ctl_option(void *opts, int opt, const cli_ctx *cli)
 {
     tvs_options *o = opts;
     uint16_t role;
-    if (role_for_option(opt, &role)) {
+    if (cli_role_option(ctl_long, opt, &role)) {
         for (size_t i = 0; i < o->role_count; i++)
             if (o->roles[i] == role)
                 return CS_OK;

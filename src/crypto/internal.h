@@ -23,24 +23,6 @@
 
 #ifndef MBEDTLS_PRIVATE
 #define MBEDTLS_PRIVATE(member) member
-/* TLS plumbing shared by the probe (tls.c), the services' sessions
- * (tlsserver.c) and their client (tlsclient.c). */
-/* A TCP connection with the target's time limit; address receives the
- * numeric address connected to. The socket is left blocking. */
-int crypto_connect_tcp(const cs_tls_target *t, int *fd_out, char *address, size_t size,
-                       cs_error *err);
-/* mbedTLS bio callbacks on the int descriptor ctx points to: send with
- * MSG_NOSIGNAL (a closed peer is an error, not SIGPIPE) and recv, with
- * EAGAIN as WANT_WRITE/WANT_READ. */
-int crypto_send(void *ctx, const unsigned char *buf, size_t len);
-int crypto_recv(void *ctx, unsigned char *buf, size_t len);
-/* The protocol versions: TLS 1.2, or 1.0 to 1.2 with allow_tls10. */
-void crypto_tls_versions(mbedtls_ssl_config *conf, bool allow_tls10);
-/* The ECDHE curves offered and accepted, the cheapest first. */
-void crypto_tls_curves(mbedtls_ssl_config *conf);
-/* CS_ERROR saying so when TLS 1.0 is asked for and this build lacks it. */
-int crypto_check_tls10(bool allow_tls10, cs_error *err);
-
 #endif
 
 struct cs_cert {
