@@ -252,6 +252,24 @@ sleep 0.3
 expect_status 0 tvsc -T "$S/tvs.pem" -h "127.0.0.1:$P" -d "$PHONE" "$S/pbx.pem"
 stop_server
 
+# TLS 1.0 for 7900-series phones: only with --tlsv1, and only where the
+# mbedTLS build has it (2.28); 3.x refuses to start, saying why.
+tls10() { # PORT: the protocol openssl negotiates with TLS 1.0 only
+    timeout 10 openssl s_client -connect "127.0.0.1:$1" -tls1 -cipher 'DEFAULT:@SECLEVEL=0' \
+        </dev/null 2>/dev/null | sed -n 's/^New, \(TLSv[0-9.]*\),.*/\1/p'
+}
+if ciscosec --version | grep -q 'mbedTLS 2\.'; then
+    start_server -T "$S/tvs.pem" --tlsv1 --listen 127.0.0.1:0 db.sqlite3
+    if [[ $(tls10 "${PORTS[0]}") == TLSv1.0 ]]; then pass; else fail "no TLS 1.0 with --tlsv1"; fi
+    stop_server
+    start_server -T "$S/tvs.pem" --listen 127.0.0.1:0 db.sqlite3
+    if [[ -z $(tls10 "${PORTS[0]}") ]]; then pass; else fail "TLS 1.0 without --tlsv1"; fi
+    stop_server
+else
+    expect_status 2 tvsd -T "$S/tvs.pem" --tlsv1 --listen 127.0.0.1:0 db.sqlite3
+    expect_one_line_error "TLS 1.0 is not available"
+fi
+
 # Killed mid-session: the database is whole, and the next server serves it.
 start_server -T "$S/tvs.pem" --listen 127.0.0.1:0 db.sqlite3
 exec 3<>"/dev/tcp/127.0.0.1/${PORTS[0]}"
