@@ -32,8 +32,9 @@ typedef struct cs_frame_spec {
  * SIZE_MAX when the body is longer than spec->max_body. */
 size_t cs_frame_length(const cs_frame_spec *spec, const uint8_t *data, size_t len);
 
-/* The session's log line, filled in by the engine (peer) and the protocol
- * (the rest): "peer=[::1]:51234 device=SEP... operation=verify result=valid". */
+/* The session's log line, filled in by the engine (peer, duration, and the
+ * result when the engine ends a session early) and by the protocol (the
+ * device, the operation and the result). */
 typedef struct cs_session_log {
     char peer[64];
     char device[64];

@@ -129,6 +129,16 @@ expect_status 2 tvsd db.sqlite3
 expect_one_line_error "--tvs CERT is required"
 expect_status 2 tvsd -T "$S/pbx.pem" --key "$S/tvs.pem" --listen 127.0.0.1:0 db.sqlite3
 expect_one_line_error "not the certificate's"
+expect_status 2 tvsd -T "$S/tvs.pem" -t 0 db.sqlite3
+expect_one_line_error "invalid timeout '0'"
+expect_status 2 tvsd -T "$S/tvs.pem" --listen '[::1' db.sqlite3
+expect_one_line_error "expected \[ADDRESS\]:PORT"
+expect_status 2 tvsd -T "$S/tvs.pem" --listen 127.0.0.1:notaport db.sqlite3
+expect_one_line_error "cannot listen on '127.0.0.1'"
+expect_status 2 tvsc -h '[::1' "$S/pbx.pem"
+expect_one_line_error "--host"
+expect_status 2 tvsc -d "$PHONE" "$S/pbx.pem" "$S/capf.pem"
+expect_one_line_error "one certificate"
 
 # --- serving ------------------------------------------------------------------
 start_server -T "$S/tvs.pem" -t "$T" --listen 127.0.0.1:0 db.sqlite3
