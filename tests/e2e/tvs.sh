@@ -12,11 +12,18 @@ S=$DATA/services
 server_pid=
 PORTS=()
 
+# stop_server: SIGTERM, and a clean exit (0) after the drain; a sanitizer
+# or memcheck report would make it otherwise.
 stop_server() {
+    local status=0
     if [[ -n $server_pid ]]; then
         kill -TERM "$server_pid" 2>/dev/null || true
-        wait "$server_pid" 2>/dev/null || true
+        wait "$server_pid" 2>/dev/null || status=$?
         server_pid=
+        if [[ $status == 0 ]]; then pass; else
+            fail "tvsd exited $status after SIGTERM:"
+            sed 's/^/  tvsd: /' "$WORK/tvsd.log" >&2
+        fi
     fi
 }
 trap 'stop_server; rm -rf "$WORK" ${shims:+"$shims"}' EXIT
