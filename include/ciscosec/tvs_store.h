@@ -27,9 +27,12 @@
 
 typedef struct cs_tvs_store cs_tvs_store;
 
-/* writable: creates the file and the table when missing (tvsctl);
- * otherwise read-only, and the table must exist (the server). */
-int cs_tvs_store_open(const char *path, bool writable, cs_tvs_store **out, cs_error *err);
+/* How a database is opened: read-only (the server), to change it, or to
+ * change it and create the file and the table when missing (tvsctl add).
+ * Without CS_TVS_CREATE the table must exist. */
+typedef enum cs_tvs_open { CS_TVS_READ, CS_TVS_WRITE, CS_TVS_CREATE } cs_tvs_open;
+
+int cs_tvs_store_open(const char *path, cs_tvs_open mode, cs_tvs_store **out, cs_error *err);
 void cs_tvs_store_close(cs_tvs_store *store);
 
 /* The lower-case hex SHA-256 of DER bytes, into hex (65 bytes). */

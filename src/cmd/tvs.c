@@ -456,7 +456,12 @@ static int manage(const tvs_options *o, const cli_ctx *cli)
 {
     cs_error err;
     cs_tvs_store *store;
-    int rc = cs_tvs_store_open(o->db, true, &store, &err);
+    /* Only add makes a new database; a mistyped name elsewhere is an error. */
+    cs_tvs_open mode = o->action == ACT_ADD ? CS_TVS_CREATE
+                       : o->action == ACT_LIST || o->action == ACT_SHOW || o->action == ACT_EXPORT
+                           ? CS_TVS_READ
+                           : CS_TVS_WRITE;
+    int rc = cs_tvs_store_open(o->db, mode, &store, &err);
     if (rc != CS_OK)
         return cli_fail(cli, rc, "%s", err.message);
     show_ctx show = {.hash = o->arg};

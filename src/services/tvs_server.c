@@ -110,7 +110,7 @@ static cs_tvs_store *borrow(cs_tvs_service *svc, cs_error *err)
     if (svc->idle_count > 0)
         store = svc->idle[--svc->idle_count];
     pthread_mutex_unlock(&svc->lock);
-    if (store == NULL && cs_tvs_store_open(svc->db_path, false, &store, err) != CS_OK)
+    if (store == NULL && cs_tvs_store_open(svc->db_path, CS_TVS_READ, &store, err) != CS_OK)
         return NULL;
     return store;
 }

@@ -24,18 +24,21 @@ static int db_fail(cs_tvs_store *s, cs_error *err, const char *what)
     return cs_fail(err, CS_ERROR, "%s: %s", what, sqlite3_errmsg(s->db));
 }
 
-int cs_tvs_store_open(const char *path, bool writable, cs_tvs_store **out, cs_error *err)
+int cs_tvs_store_open(const char *path, cs_tvs_open mode, cs_tvs_store **out, cs_error *err)
 {
     cs_tvs_store *s = calloc(1, sizeof *s);
     if (s == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
-    int flags = writable ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
+    int flags = mode == CS_TVS_READ    ? SQLITE_OPEN_READONLY
+                : mode == CS_TVS_WRITE ? SQLITE_OPEN_READWRITE
+                                       : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     int rc = CS_OK;
     if (sqlite3_open_v2(path, &s->db, flags | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK)
         rc = db_fail(s, err, "cannot open the database");
     if (rc == CS_OK)
         sqlite3_busy_timeout(s->db, CS_TVS_BUSY_TIMEOUT_MS);
-    if (rc == CS_OK && writable && sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK)
+    if (rc == CS_OK && mode == CS_TVS_CREATE &&
+        sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK)
         rc = db_fail(s, err, "cannot create the table");
     if (rc == CS_OK &&
         sqlite3_prepare_v2(s->db, "SELECT roles, ttl FROM certificates WHERE certificate_hash = ?",

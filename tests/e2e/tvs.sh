@@ -129,6 +129,9 @@ expect_status 2 tvsctl -l junk.pem
 expect_one_line_error "junk.pem"
 expect_status 2 tvsctl db.sqlite3
 expect_one_line_error "required"
+expect_status 2 tvsctl -l typo.sqlite3
+expect_one_line_error "typo.sqlite3"
+expect_absent typo.sqlite3
 expect_status 2 tvsd -T "$S/tvs.pem" missing.sqlite3
 expect_one_line_error "missing.sqlite3"
 expect_absent missing.sqlite3

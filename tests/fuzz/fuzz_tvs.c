@@ -15,8 +15,8 @@ static cs_tvs_store *reference_store(void)
 {
     static cs_tvs_store *store;
     cs_error err;
-    if (store == NULL && cs_tvs_store_open(TEST_DATA_DIR "/services/tvs-reference.sqlite3", false,
-                                           &store, &err) != CS_OK)
+    if (store == NULL && cs_tvs_store_open(TEST_DATA_DIR "/services/tvs-reference.sqlite3",
+                                           CS_TVS_READ, &store, &err) != CS_OK)
         abort();
     return store;
 }

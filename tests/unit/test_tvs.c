@@ -119,9 +119,9 @@ static void answer_matches(const char *name)
     load_recording(name, &r);
     cs_tvs_store *store;
     cs_error err;
-    assert_int_equal(
-        cs_tvs_store_open(test_data_path("services/tvs-reference.sqlite3"), false, &store, &err),
-        CS_OK);
+    assert_int_equal(cs_tvs_store_open(test_data_path("services/tvs-reference.sqlite3"),
+                                       CS_TVS_READ, &store, &err),
+                     CS_OK);
     cs_buf out = CS_BUF_INIT;
     cs_session_log log = {.peer = ""};
     assert_int_equal(cs_tvs_answer(store, r.msg[0].data, r.msg[0].len, &out, &log), CS_SESSION_END);
@@ -165,9 +165,9 @@ static void expect_request_error(const uint8_t *frame, size_t len, const char *r
 
     /* And the server closes without an answer, saying why. */
     cs_tvs_store *store;
-    assert_int_equal(
-        cs_tvs_store_open(test_data_path("services/tvs-reference.sqlite3"), false, &store, &err),
-        CS_OK);
+    assert_int_equal(cs_tvs_store_open(test_data_path("services/tvs-reference.sqlite3"),
+                                       CS_TVS_READ, &store, &err),
+                     CS_OK);
     cs_buf out = CS_BUF_INIT;
     cs_session_log log = {.peer = ""};
     assert_int_equal(cs_tvs_answer(store, frame, len, &out, &log), CS_SESSION_ABORT);
@@ -308,8 +308,8 @@ static void test_store(void **state)
     cs_tvs_store *store;
     cs_error err;
     /* The server cannot start on a database that is not there. */
-    assert_int_equal(cs_tvs_store_open(path, false, &store, &err), CS_ERROR);
-    assert_int_equal(cs_tvs_store_open(path, true, &store, &err), CS_OK);
+    assert_int_equal(cs_tvs_store_open(path, CS_TVS_READ, &store, &err), CS_ERROR);
+    assert_int_equal(cs_tvs_store_open(path, CS_TVS_CREATE, &store, &err), CS_OK);
 
     cs_cert *cert = test_load_cert("services/pbx.pem");
     const uint16_t roles[] = {1, 3};
