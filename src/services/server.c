@@ -613,18 +613,27 @@ static unsigned thread_count(unsigned asked)
     return cores < 1 ? 1 : cores > MAX_THREADS ? MAX_THREADS : (unsigned)cores;
 }
 
+#define SPARE_FDS 64 /* listeners, epoll sets, the database, the log */
+
 /* Room for the connection limit's descriptors, as far as the hard limit
- * allows. */
-static void raise_fd_limit(unsigned sessions)
+ * allows; where it does not, a lower connection limit, so that accept()
+ * never runs out of descriptors (which would leave the listening socket
+ * readable, and the loop spinning). */
+static unsigned fit_fd_limit(unsigned sessions)
 {
     struct rlimit rl;
     if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-        return;
-    rlim_t want = (rlim_t)sessions + 64;
+        return sessions;
+    rlim_t want = (rlim_t)sessions + SPARE_FDS;
     if (rl.rlim_cur < want) {
         rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
         (void)setrlimit(RLIMIT_NOFILE, &rl);
+        (void)getrlimit(RLIMIT_NOFILE, &rl);
     }
+    if (rl.rlim_cur >= want)
+        return sessions;
+    return rl.rlim_cur > 2 * SPARE_FDS ? (unsigned)(rl.rlim_cur - SPARE_FDS)
+                                       : (unsigned)(rl.rlim_cur / 2);
 }
 
 int cs_server_open(const cs_server_config *cfg, cs_server **out, cs_error *err)
@@ -641,7 +650,7 @@ int cs_server_open(const cs_server_config *cfg, cs_server **out, cs_error *err)
         srv->cfg.drain_timeout_ms = srv->cfg.session_timeout_ms;
     srv->stop_fd = -1;
     pthread_mutex_init(&srv->lock, NULL);
-    raise_fd_limit(srv->cfg.max_sessions);
+    srv->cfg.max_sessions = fit_fd_limit(srv->cfg.max_sessions);
     srv->loop_count = thread_count(cfg->threads);
     srv->loops = calloc(srv->loop_count, sizeof *srv->loops);
     for (unsigned i = 0; srv->loops != NULL && i < srv->loop_count; i++)
