@@ -57,9 +57,6 @@ int cs_tls_session_new(cs_tls_creds *creds, int fd, cs_tls_session **out, cs_err
 int cs_tls_session_handshake(cs_tls_session *s);
 /* Up to len bytes of application data: > 0, or a cs_tls_io code. */
 ssize_t cs_tls_session_read(cs_tls_session *s, void *buf, size_t len);
-/* True when decrypted bytes wait inside the session, so that a read will
- * return them without the socket becoming readable. */
-bool cs_tls_session_pending(const cs_tls_session *s);
 /* Writes len bytes (at most CS_TLS_MAX_RECORD) as ONE record: > 0 (== len),
  * or a cs_tls_io code; after WANT_*, call again with the same bytes. */
 ssize_t cs_tls_session_write(cs_tls_session *s, const void *buf, size_t len);
@@ -68,8 +65,6 @@ int cs_tls_session_close_notify(cs_tls_session *s);
 /* What went wrong with the last call that returned CS_TLS_FAILED, for the
  * session's log line ("TLS handshake failed (...)"). */
 const char *cs_tls_session_error(const cs_tls_session *s);
-/* "TLSv1.2" once the handshake is done. */
-const char *cs_tls_session_version(const cs_tls_session *s);
 void cs_tls_session_free(cs_tls_session *s);
 
 /* The most a single record carries (TLS's plaintext limit). */

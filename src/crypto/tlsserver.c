@@ -242,11 +242,6 @@ ssize_t cs_tls_session_read(cs_tls_session *s, void *buf, size_t len)
     return io_result(s, rc, "TLS read failed");
 }
 
-bool cs_tls_session_pending(const cs_tls_session *s)
-{
-    return mbedtls_ssl_get_bytes_avail(&s->ssl) > 0;
-}
-
 ssize_t cs_tls_session_write(cs_tls_session *s, const void *buf, size_t len)
 {
     if (len > CS_TLS_MAX_RECORD) {
@@ -266,11 +261,6 @@ int cs_tls_session_close_notify(cs_tls_session *s)
 const char *cs_tls_session_error(const cs_tls_session *s)
 {
     return s->error;
-}
-
-const char *cs_tls_session_version(const cs_tls_session *s)
-{
-    return mbedtls_ssl_get_version(&s->ssl);
 }
 
 void cs_tls_session_free(cs_tls_session *s)

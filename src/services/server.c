@@ -57,7 +57,6 @@ typedef struct session {
     uint8_t *in; /* the frame being assembled */
     size_t in_len, in_cap;
     cs_buf out;
-    size_t out_sent;
     cs_session_next after_write;
     void *proto_state;
     bool opened;
@@ -205,7 +204,8 @@ static void finish(loop *l, session *s, const char *why)
     atomic_fetch_sub(&srv->active, 1);
 }
 
-/* Acts on the protocol's answer: CS_OK to keep driving, else finished. */
+/* Acts on the protocol's answer: true to keep driving the session, false
+ * when it is finished. */
 static bool after_handler(loop *l, session *s, cs_session_next next)
 {
     if (next == CS_SESSION_ABORT || s->out.failed) {
@@ -213,12 +213,10 @@ static bool after_handler(loop *l, session *s, cs_session_next next)
         return false;
     }
     s->after_write = next;
-    if (s->out.len > 0) {
-        s->out_sent = 0;
+    if (s->out.len > 0)
         s->state = ST_WRITE;
-    } else {
+    else
         s->state = next == CS_SESSION_END ? ST_CLOSE : ST_READ;
-    }
     return true;
 }
 
