@@ -17,6 +17,7 @@
 
 #include "ciscosec/buf.h"
 #include "ciscosec/error.h"
+#include "ciscosec/hostport.h"
 
 /* How a protocol's messages are framed: a fixed header holding the body's
  * length as a big-endian u16 at length_offset; the frame is the header
@@ -70,10 +71,7 @@ typedef struct cs_protocol {
 
 #define CS_SERVER_MAX_LISTEN 8
 
-/* Splits "HOST", "HOST:PORT", "[V6]", "[V6]:PORT" or a bare IPv6 address
- * (for --listen and the clients' --host); no port gives default_port. */
-int cs_split_host_port(const char *spec, const char *default_port, char *host, size_t host_size,
-                       char *port, size_t port_size, cs_error *err);
+/* --listen ADDR is split by cs_split_host_port (hostport.h). */
 
 typedef struct cs_server_config {
     const cs_protocol *protocol;
