@@ -1,5 +1,6 @@
 # bash completion for ciscosec and the old certutils names it answers to
-# (tlvfile, sgnfile, stripsgn, enccnf, mkcert, certhash).
+# (tlvfile, sgnfile, stripsgn, enccnf, mkcert, certhash), and the services'
+# reference names (tvsd, tvsctl, tvsc).
 #
 # Installed as share/bash-completion/completions/ciscosec, with a symlink
 # per old name beside it so that bash-completion's on-demand loader finds it
@@ -39,6 +40,11 @@ declare -gA _ciscosec_options=(
         -t|--timeout=text --at=text --json'
     [verify/tftpboot]='--at=text --json'
     [verify/srtp]='--json'
+    [tvs/serve]='-T|--tvs=pem --key=pem -p|--port=text --listen=text -t|--timeout=text
+        -L|--limit=text --threads=text --drain=text --tlsv1'
+    [tvs/add]='-L|--ttl=text -s|--sast -c|--ccm -t|--tftp -C|--ccm-tftp -P|--capf
+        -A|--app-server -T|--tvs'
+    [tvs/query]='-T|--tvs=pem -h|--host=host -t|--timeout=text -d|--device=text --tlsv1'
 )
 
 # What the words that are not options are, by command and verb.
@@ -49,6 +55,8 @@ declare -gA _ciscosec_operands=(
     [enc/build]=cnfxml [enc/parse]=encsgn [enc/decrypt]=encsgn
     [verify/file]=signed [verify/rollover]=tlv [verify/tls]=host
     [verify/tftpboot]=dir [verify/srtp]=none
+    [tvs/serve]=file [tvs/add]=file [tvs/list]=file [tvs/show]=file [tvs/export]=file
+    [tvs/remove]=file [tvs/query]=pem
 )
 
 # The verbs of each command, in the order the help lists them.
@@ -58,6 +66,7 @@ declare -gA _ciscosec_verbs=(
     [cert]='new hash show'
     [enc]='build parse decrypt'
     [verify]='file rollover tls tftpboot srtp'
+    [tvs]='serve add list show export remove query'
 )
 
 # The old tools choose the verb with an option: "SPELLINGS=VERB".
@@ -65,12 +74,14 @@ declare -gA _ciscosec_mode_options=(
     [tlv]='-b|--build=build -p|--parse=parse'
     [sgn]='-b|--build=build -p|--parse=parse -r|--remove=remove'
     [enc]='-b|--build=build -p|--parse=parse -r|--remove=decrypt'
+    [tvs]='-l|--list=list -a|--add=add -r|--remove|-d|--delete=remove -e|--export=export'
 )
 
 # Old name -> "COMMAND VERB" (no verb: it comes from a mode option).
 declare -gA _ciscosec_old_names=(
     [tlvfile]='tlv' [sgnfile]='sgn' [stripsgn]='sgn remove'
     [enccnf]='enc' [mkcert]='cert new' [certhash]='cert hash'
+    [tvsd]='tvs serve' [tvsctl]='tvs' [tvsc]='tvs query'
 )
 
 # Sets _ciscosec_kind to the value kind of option $3 of command $1 under
@@ -279,4 +290,4 @@ _ciscosec() {
     return 0
 }
 
-complete -F _ciscosec ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash
+complete -F _ciscosec ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash tvsd tvsctl tvsc

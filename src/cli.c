@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "ciscosec/fileio.h"
+#include "ciscosec/trustlist.h"
 
 CS_PRINTF(2, 0) static void vmessage(const cli_ctx *cli, const char *fmt, va_list ap)
 {
@@ -108,13 +109,15 @@ int cli_parse_options(const cli_options *spec, void *opts, int *argc, char **arg
 {
     char shortopts[64];
     /* ':' first: a missing argument is reported as ':' rather than '?'. */
-    snprintf(shortopts, sizeof shortopts, ":%sHh", spec->shortopts);
+    /* -h is help unless the command takes it (tvsc/capfc: -h HOST). */
+    bool h_is_help = strchr(spec->shortopts, 'h') == NULL;
+    snprintf(shortopts, sizeof shortopts, ":%sH%s", spec->shortopts, h_is_help ? "h" : "");
     cli_unflatten_args(argc, argv);
     optind = 0; /* a full reset: getopt may have run before */
     opterr = 0;
     int opt;
     while ((opt = getopt_long(*argc, argv, shortopts, spec->longopts, NULL)) != -1) {
-        if (opt == 'H' || opt == 'h') {
+        if (opt == 'H' || (opt == 'h' && h_is_help)) {
             spec->help(cli);
             return -1;
         }
@@ -128,6 +131,29 @@ int cli_parse_options(const cli_options *spec, void *opts, int *argc, char **arg
     }
     *first = optind;
     return CS_OK;
+}
+
+bool cli_role_option(const struct option *longopts, int opt, uint16_t *role)
+{
+    static const struct {
+        const char *name;
+        uint16_t role;
+    } roles[] = {
+        {"sast", CS_ROLE_SAST},         {"ccm", CS_ROLE_CCM},   {"tftp", CS_ROLE_TFTP},
+        {"ccm-tftp", CS_ROLE_CCM_TFTP}, {"capf", CS_ROLE_CAPF}, {"app-server", CS_ROLE_APP_SERVER},
+        {"tvs", CS_ROLE_TVS},
+    };
+    for (const struct option *o = longopts; o->name != NULL; o++) {
+        if (o->val != opt)
+            continue;
+        for (size_t i = 0; i < sizeof roles / sizeof roles[0]; i++) {
+            if (strcmp(roles[i].name, o->name) == 0) {
+                *role = roles[i].role;
+                return true;
+            }
+        }
+    }
+    return false;
 }
 
 int cli_take_verb(int *argc, char ***argv, const char *const *verbs)

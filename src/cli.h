@@ -23,6 +23,7 @@ int cmd_cert(int argc, char **argv, const cli_ctx *cli);
 int cmd_enc(int argc, char **argv, const cli_ctx *cli);
 int cmd_sgn(int argc, char **argv, const cli_ctx *cli);
 int cmd_tlv(int argc, char **argv, const cli_ctx *cli);
+int cmd_tvs(int argc, char **argv, const cli_ctx *cli);
 int cmd_verify(int argc, char **argv, const cli_ctx *cli);
 
 /* "PROG: message" on stderr; returns status for `return cli_fail(...)`. */
@@ -67,6 +68,11 @@ typedef struct cli_options {
  * operands. */
 int cli_parse_options(const cli_options *spec, void *opts, int *argc, char **argv, int *first,
                       const cli_ctx *cli);
+
+/* The role a trust-list role option stands for, found by its long name
+ * (--sast, --ccm, --tftp, --ccm-tftp, --capf, --app-server, --tvs) in
+ * longopts, whatever letter the command gives it. */
+bool cli_role_option(const struct option *longopts, int opt, uint16_t *role);
 
 /* Takes a leading verb ("build", "parse", ...) off the arguments when the
  * command was called as `ciscosec CMD VERB ...`. Returns the verb's index

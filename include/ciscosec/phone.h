@@ -55,6 +55,7 @@ typedef enum cs_rule {
     CS_RULE_ENC_PLAINTEXT,    /* plaintext left beside its .enc.sgn */
     CS_RULE_CONFIG_TRANSPORT, /* secure mode without transportLayerProtocol 3 */
     CS_RULE_CONFIG_CCM_CERT,  /* secure mode without a CCM certificate */
+    CS_RULE_CONFIG_TVS_CERT,  /* <TVS> set, no TVS certificate in the list */
     CS_RULE_NO_TRUST_LIST,    /* a provisioning directory without ITLFile.tlv */
     CS_RULE_ROLLOVER_SIGNER,  /* new list not signed by a SAST the old holds */
     CS_RULE_ROLLOVER_SAST,    /* new list keeps none of the old SASTs */

@@ -13,6 +13,7 @@
 #include "ciscosec/crypto.h"
 #include "ciscosec/error.h"
 #include "ciscosec/header.h"
+#include "ciscosec/roles.h"
 #include "ciscosec/signer.h"
 
 enum cs_record_tag {
@@ -30,16 +31,6 @@ enum cs_record_tag {
     CS_REC_HASH_ALGORITHM = 12
 };
 
-enum cs_role {
-    CS_ROLE_SAST = 0,
-    CS_ROLE_CCM = 1,
-    CS_ROLE_CCM_TFTP = 2,
-    CS_ROLE_TFTP = 3,
-    CS_ROLE_CAPF = 4,
-    CS_ROLE_APP_SERVER = 7,
-    CS_ROLE_TVS = 21
-};
-
 /* Phones refuse more than this many SAST records. */
 #define CS_MAX_SAST_RECORDS 2
 /* Phones refuse larger trust lists and larger RSA keys. */
@@ -53,17 +44,6 @@ bool cs_phone_rsa_can_sign(size_t bits);
  * and phones take 64 KiB, but a larger one is read, to be reported as too
  * large; anything absurd is refused early. */
 #define CS_TL_MAX_FILE_SIZE (16u * 1024 * 1024)
-
-/* "SAST", "CCM+TFTP", ...; NULL for a role this program does not know. */
-const char *cs_role_name(uint16_t role);
-/* Parses a role name in any case ("ccm+tftp", "app-server"). */
-bool cs_role_parse(const char *name, uint16_t *role);
-/* The roles this program knows (i below cs_role_count), in formats.md's
- * order. Every role takes an RSA key; cs_role_takes_ec says which also
- * take an EC key (CCM, TFTP, APP-SERVER). */
-size_t cs_role_count(void);
-uint16_t cs_role_at(size_t i);
-bool cs_role_takes_ec(uint16_t role);
 
 typedef struct cs_tl_record {
     size_t offset; /* from the start of the file */

@@ -95,25 +95,6 @@ static const struct option long_options[] = {
 };
 /* clang-format on */
 
-static bool role_for_option(int opt, uint16_t *role)
-{
-    static const struct {
-        int opt;
-        uint16_t role;
-    } map[] = {
-        {'s', CS_ROLE_SAST},     {'c', CS_ROLE_CCM},  {'t', CS_ROLE_TFTP},
-        {'C', CS_ROLE_CCM_TFTP}, {'A', CS_ROLE_CAPF}, {'a', CS_ROLE_APP_SERVER},
-        {'T', CS_ROLE_TVS},
-    };
-    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++) {
-        if (map[i].opt == opt) {
-            *role = map[i].role;
-            return true;
-        }
-    }
-    return false;
-}
-
 static int set_mode(tlv_options *o, enum mode mode, const cli_ctx *cli)
 {
     if (o->mode != MODE_NONE && o->mode != mode)
@@ -126,7 +107,7 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
 {
     tlv_options *o = opts;
     uint16_t role;
-    if (role_for_option(opt, &role)) {
+    if (cli_role_option(long_options, opt, &role)) {
         if (o->count == MAX_RECORDS)
             return cli_usage_error(cli, "more than %d certificates", MAX_RECORDS);
         o->records[o->count++] = (record_arg){role, optarg};

@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "ciscosec/fileio.h"
+#include "ciscosec/hostport.h"
 #include "ciscosec/phone.h"
 #include "ciscosec/srtpcheck.h"
 #include "ciscosec/tlsprobe.h"
@@ -536,30 +537,14 @@ static bool valid_port(const char *s)
     return *s != '\0' && *end == '\0' && n >= 1 && n <= 65535;
 }
 
-/* HOST, HOST:PORT, [IPV6]:PORT or a bare IPv6 address (two colons or
- * more: no port). */
 static int parse_endpoint(const char *text, const char *default_port, endpoint *e,
                           const cli_ctx *cli)
 {
-    const char *host = text, *port = default_port;
-    size_t host_len = strlen(text);
-    const char *colon = strrchr(text, ':');
-    if (text[0] == '[') {
-        const char *close = strchr(text, ']');
-        if (close == NULL || (close[1] != '\0' && close[1] != ':'))
-            return cli_usage_error(cli, "invalid address '%s'", text);
-        host = text + 1;
-        host_len = (size_t)(close - host);
-        if (close[1] == ':')
-            port = close + 2;
-    } else if (colon != NULL && strchr(text, ':') == colon) {
-        host_len = (size_t)(colon - text);
-        port = colon + 1;
-    }
-    if (host_len == 0 || host_len >= sizeof e->host || !valid_port(port))
+    cs_error err;
+    if (cs_split_host_port(text, default_port, e->host, sizeof e->host, e->port, sizeof e->port,
+                           &err) != CS_OK ||
+        e->host[0] == '\0' || !valid_port(e->port))
         return cli_usage_error(cli, "invalid HOST[:PORT] '%s'", text);
-    snprintf(e->host, sizeof e->host, "%.*s", (int)host_len, host);
-    snprintf(e->port, sizeof e->port, "%s", port);
     bool v6 = strchr(e->host, ':') != NULL;
     snprintf(e->label, sizeof e->label, "%s%s%s:%s", v6 ? "[" : "", e->host, v6 ? "]" : "",
              e->port);

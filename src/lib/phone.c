@@ -54,6 +54,8 @@ static const struct {
                                   "secure mode without transportLayerProtocol 3"},
     [CS_RULE_CONFIG_CCM_CERT] = {"config-ccm-cert", CS_SEVERITY_ERROR,
                                  "secure mode without a CCM certificate"},
+    [CS_RULE_CONFIG_TVS_CERT] = {"config-tvs-cert", CS_SEVERITY_WARNING,
+                                 "TVS configured without a TVS certificate"},
     [CS_RULE_NO_TRUST_LIST] = {"no-trust-list", CS_SEVERITY_WARNING, "no ITLFile.tlv"},
     [CS_RULE_ROLLOVER_SIGNER] = {"rollover-signer", CS_SEVERITY_ERROR,
                                  "new trust list not signed by a known SAST"},

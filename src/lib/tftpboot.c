@@ -333,11 +333,11 @@ static xmlNodePtr find_element(xmlNodePtr node, const char *name)
     return NULL;
 }
 
-/* The trimmed text of the first element called name (in document order),
- * into out; false when there is none. */
-static bool element_text(xmlDocPtr doc, const char *name, char *out, size_t size)
+/* The trimmed text of the first element called name (in document order)
+ * at or under node and its siblings, into out; false when there is none. */
+static bool node_text(xmlNodePtr from, const char *name, char *out, size_t size)
 {
-    xmlNodePtr node = find_element(xmlDocGetRootElement(doc), name);
+    xmlNodePtr node = find_element(from, name);
     if (node == NULL)
         return false;
     xmlChar *text = xmlNodeGetContent(node);
@@ -350,6 +350,11 @@ static bool element_text(xmlDocPtr doc, const char *name, char *out, size_t size
     snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), s);
     xmlFree(text);
     return true;
+}
+
+static bool element_text(xmlDocPtr doc, const char *name, char *out, size_t size)
+{
+    return node_text(xmlDocGetRootElement(doc), name, out, size);
 }
 
 /* --- reading files ----------------------------------------------------- */
@@ -428,6 +433,27 @@ static void check_secure_mode(tb_ctx *c, const char *rel, xmlDocPtr doc, const c
                     mode, l->name);
 }
 
+/* A service the configuration points the phone at (<TVS>, whose members
+ * give an <address>): the phone trusts it only through a certificate in
+ * that role in its trust list. */
+static void check_service_cert(tb_ctx *c, const char *rel, xmlDocPtr doc, const char *mac,
+                               const char *element, const char *host_element, uint16_t role,
+                               cs_rule rule)
+{
+    xmlNodePtr service = find_element(xmlDocGetRootElement(doc), element);
+    char host[256];
+    if (service == NULL || !node_text(service->children, host_element, host, sizeof host))
+        return;
+    const tb_list *l = phone_list(c, mac);
+    for (size_t i = 0; l != NULL && i < l->tl.count; i++)
+        if (l->tl.records[i].has_role && l->tl.records[i].role == role)
+            return;
+    cs_findings_add(c->out, rule, rel, NULL,
+                    "<%s> points the phone at %s, but its trust list (%s) holds no %s "
+                    "certificate: the phone cannot trust that server",
+                    element, host, l != NULL ? l->name : "none", cs_role_name(role));
+}
+
 static bool is_encrypted_stub(xmlDocPtr doc)
 {
     char value[16];
@@ -469,6 +495,8 @@ static int check_phone_config(tb_ctx *c, const char *mac)
     } else {
         c->counts->configs++;
         check_secure_mode(c, rel, doc, mac);
+        check_service_cert(c, rel, doc, mac, "TVS", "address", CS_ROLE_TVS,
+                           CS_RULE_CONFIG_TVS_CERT);
     }
     if (doc != NULL)
         xmlFreeDoc(doc);

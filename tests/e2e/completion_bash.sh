@@ -88,10 +88,10 @@ for name in ciscosec $(old_names); do
 done
 
 # --- commands and verbs
-expect 'ciscosec ' cert enc help sgn tlv verify
-expect 'ciscosec t' tlv
+expect 'ciscosec ' cert enc help sgn tlv tvs verify
+expect 'ciscosec t' tlv tvs
 expect 'ciscosec --v' --version
-expect 'ciscosec help ' cert enc sgn tlv verify
+expect 'ciscosec help ' cert enc sgn tlv tvs verify
 expect 'ciscosec tlv ' build parse
 expect 'ciscosec sgn ' build parse remove
 expect 'ciscosec sgn r' remove
@@ -197,6 +197,12 @@ expect 'ciscosec tlv parse -- ' "${dirs[@]}" CTLFile.tlv ITLFile.tlv
 # `ciscosec OLDNAME` runs the old tool.
 expect 'ciscosec tlvfile --parse ' "${dirs[@]}" CTLFile.tlv ITLFile.tlv
 expect 'ciscosec mkcert --curve ' secp256r1 prime256v1 secp384r1 secp521r1
+expect 'ciscosec tvs ' add export list query remove serve show
+expect_has 'tvsd -' -T --tvs --port --listen --timeout --limit --tlsv1
+expect_has 'tvsctl -' -l --list -a --add -r --remove -d --delete -e --export --ttl --ccm-tftp
+expect 'tvsd -T ' "${dirs[@]}" "${pem[@]}"
+expect 'tvsc --tvs ' "${dirs[@]}" "${pem[@]}"
+expect 'tvsc ' "${dirs[@]}" "${pem[@]}"
 
 # --- the completion against the commands' --help, for every command the
 # binary has: its verbs, and the long options of each verb's --help, are

@@ -18,9 +18,12 @@ make_completion_samples
 # Cases: "LINE|EXPECTED MATCHES" (sorted as `sort` does in the C locale,
 # file names quoted as zsh inserts them).
 cases=(
-    'ciscosec |cert enc help sgn tlv verify'
+    'ciscosec |cert enc help sgn tlv tvs verify'
     'ciscosec --|--help --version'
     'ciscosec tlv |build parse'
+    'ciscosec tvs |add export list query remove serve show'
+    'tvsd --tvs |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'
+    'tvsc |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'
     'ciscosec sgn |build parse remove'
     'ciscosec cert |hash new show'
     'ciscosec enc |build decrypt parse'

@@ -200,6 +200,21 @@ audit 1 t
 expect_finding SEPAABBCCDDEEFF.cnf.xml error config-ccm-cert
 expect_out 'ITLSEPAABBCCDDEEFF\.tlv, which holds none'
 
+# config-tvs-cert (a warning): <TVS> names a server the phone's trust list
+# holds no TVS certificate for; with one as TVS, no finding.
+tvs_block='<TVS><members><member priority="0"><port>2445</port><address>tvs.example.com</address></member></members></TVS>'
+fresh
+config 3 3 | sed "s#</device>#$tvs_block</device>#" >t/SEP001122334455.cnf.xml
+sign t SEP001122334455.cnf.xml
+audit 0 t
+expect_finding SEP001122334455.cnf.xml warning config-tvs-cert
+expect_out 'points the phone at tvs\.example\.com, but its trust list \(ITLFile\.tlv\) holds no TVS'
+expect_only_rules config-tvs-cert
+tlv t/ITLFile.tlv --version 1.1 --sast sast.pem --sast sast2.pem --ccm-tftp asterisk.pem \
+    --tftp apache-ec.pem --tvs apache.pem
+audit 0 t
+expect_out '^  no problems$'
+
 # format: a configuration phones cannot read.
 fresh
 printf '<?xml version="1.0"?>\n<!DOCTYPE device [<!ENTITY x "3">]>\n<device>&x;</device>\n' \
