@@ -62,6 +62,8 @@ typedef enum cs_rule {
     CS_RULE_TLS_CERT_ROLE,    /* in the list, but not in the needed role */
     CS_RULE_TLS_KEY_TYPE,     /* HTTPS provisioning needs an EC key */
     CS_RULE_TLS_HTTPS_LIST,   /* HTTPS provisioning needs a 1.1 list */
+    CS_RULE_CONFIG_CAPF_CERT, /* <capfList> names no CAPF certificate of the ITL */
+    CS_RULE_CONFIG_TVS_CERT,  /* <TVS> names no TVS certificate of the ITL */
     CS_RULE_COUNT
 } cs_rule;
 

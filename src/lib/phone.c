@@ -67,6 +67,10 @@ static const struct {
                               "HTTPS provisioning certificate not EC"},
     [CS_RULE_TLS_HTTPS_LIST] = {"tls-https-list", CS_SEVERITY_WARNING,
                                 "HTTPS provisioning with a 1.0 trust list"},
+    [CS_RULE_CONFIG_CAPF_CERT] = {"config-capf-cert", CS_SEVERITY_WARNING,
+                                  "CAPF server without a matching CAPF certificate"},
+    [CS_RULE_CONFIG_TVS_CERT] = {"config-tvs-cert", CS_SEVERITY_WARNING,
+                                 "TVS server without a matching TVS certificate"},
 };
 
 const char *cs_rule_id(cs_rule rule)
