@@ -24,6 +24,7 @@
 #include "ciscosec/buf.h"
 #include "ciscosec/error.h"
 #include "ciscosec/trustlist.h"
+#include "ciscosec/xml.h"
 
 typedef enum cs_severity {
     CS_SEVERITY_ERROR,  /* a phone would reject it */
@@ -215,6 +216,14 @@ typedef struct cs_tftpboot_counts {
  * Findings name files relative to dir. */
 int cs_phone_check_tftpboot(const char *dir, int64_t now, cs_findings *out,
                             cs_tftpboot_counts *counts, cs_error *err);
+
+/* The CAPF and TVS servers the configuration doc (the file `rel`) sends
+ * the phone to: each <capf> of <capfList> and each <member> of <TVS>
+ * needs a certificate in the role CAPF or TVS, in the phone's trust list
+ * `list` (NULL: the phone with this mac has none), that names its host
+ * (docs/formats.md, section 3); warnings into out. */
+void cs_phone_check_config_servers(const char *rel, const cs_xml_doc *doc,
+                                   const cs_phone_list *list, const char *mac, cs_findings *out);
 
 /* "2026-01-02T03:04:05Z" (RFC 3339, UTC) into out (at least 32 bytes). */
 void cs_format_time(int64_t t, char *out, size_t size);
