@@ -6,22 +6,24 @@
 #
 # BUILD_DIR (default: build) holds ciscosec; BASELINE_BUILD_DIR, when given,
 # holds another ciscosec to compare with (e.g. a build of an older commit).
-# BENCH_RUNS (default 20) runs of each command; the median is printed, in
-# ms from fork to exit as bash sees it (the same overhead in every line).
+# BENCH_RUNS (default 30) runs of each command, interleaved; the median is
+# printed, in ms from fork to exit as bash sees it (the same overhead in
+# every line).
 #
 # Prints:
 #   1. bare programs (an empty main) linked to the libraries ciscosec may
 #      need, the way the issue measured them: what each library costs at
 #      start-up when it is linked, and what it costs when it is dlopen'd
 #      by the one command that needs it;
-#   2. `ciscosec --version` and a small `sgn build`, for each binary;
-#   3. the shared objects each of those runs loads (LD_DEBUG=libs).
+#   2. `ciscosec --version`, a small `sgn build` and a small `enc build`
+#      (which reads XML), for each binary;
+#   3. the shared objects `--version` loads (LD_DEBUG=libs), for each.
 set -euo pipefail
 
 SRC=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BIN=$(cd "${1:-$SRC/build}" && pwd)
 BASE=${2:+$(cd "$2" && pwd)}
-RUNS=${BENCH_RUNS:-20}
+RUNS=${BENCH_RUNS:-30}
 CERT=$SRC/tests/data/vectors/asterisk.pem
 CC=${CC:-cc}
 
@@ -29,17 +31,29 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/startup-bench.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 
-# median_ms COMMAND...: the median wall time of RUNS runs, in ms.
-median_ms() {
-    "$@" >/dev/null 2>&1 # warm the caches
-    local i start end
-    for ((i = 0; i < RUNS; i++)); do
-        start=$EPOCHREALTIME
-        "$@" >/dev/null 2>&1
-        end=$EPOCHREALTIME
-        awk "BEGIN { printf \"%.3f\n\", ($end - $start) * 1000 }"
-    done | sort -n | awk '{ v[NR] = $1 } END {
-        m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m }'
+# The machine is shared and noisy: every variant runs once a round, the
+# rounds interleave them, and each figure is its median over the rounds.
+# add LABEL COMMAND...: a variant (COMMAND a string for eval); measure: runs
+# them all, then prints the rows in the order added.
+labels=() commands=()
+add() { labels+=("$1"); commands+=("$2"); }
+measure() {
+    local i r start end
+    for ((i = 0; i < ${#commands[@]}; i++)); do eval "${commands[i]}" >/dev/null 2>&1 || true; done
+    for ((r = 0; r < RUNS; r++)); do
+        for ((i = 0; i < ${#commands[@]}; i++)); do
+            start=$EPOCHREALTIME
+            eval "${commands[i]}" >/dev/null 2>&1 || true
+            end=$EPOCHREALTIME
+            echo "$i $start $end"
+        done
+    done >times.txt
+    for ((i = 0; i < ${#commands[@]}; i++)); do
+        row "${labels[i]}" "$(awk -v i="$i" '$1 == i { print ($3 - $2) * 1000 }' times.txt | sort -n |
+            awk '{ v[NR] = $1 } END { m = NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2
+                   printf "%.2f", m }')"
+    done
+    labels=() commands=()
 }
 
 row() { printf '  %-58s %8s ms\n' "$1" "$2"; }
@@ -75,33 +89,40 @@ bare srtp -lsrtp2
 echo "ciscosec start-up benchmark: median of $RUNS runs, $(nproc) CPUs, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "1. An empty main, linked to:"
-row "mbedTLS + jansson (the floor)" "$(median_ms ./base)"
-row "  + expat (linked)" "$(median_ms ./expat)"
-row "  + libxml2 (linked: today)" "$(median_ms ./xml2)"
-row "  + libxml2 + libsrtp2 (linked: today)" "$(median_ms ./xml2srtp)"
-row "  + libsrtp2 (linked)" "$(median_ms ./srtp)"
-row "  dlopen(libexpat.so.1) at run time" "$(median_ms ./base libexpat.so.1)"
-row "  dlopen(libxml2.so.2) at run time" "$(median_ms ./base libxml2.so.2)"
-row "  dlopen(libsrtp2.so.1) at run time" "$(median_ms ./base libsrtp2.so.1)"
+add "mbedTLS + jansson (the floor)" ./base
+add "  + expat (linked)" ./expat
+add "  + libxml2 (linked: before)" ./xml2
+add "  + libxml2 + libsrtp2 (linked: before)" ./xml2srtp
+add "  + libsrtp2 (linked)" ./srtp
+add "  dlopen(libexpat.so.1) at run time" "./base libexpat.so.1"
+add "  dlopen(libxml2.so.2) at run time" "./base libxml2.so.2"
+add "  dlopen(libsrtp2.so.1) at run time" "./base libsrtp2.so.1"
+measure
 
 # --- 2. ciscosec ----------------------------------------------------------------
 cp "$SRC/tests/data/vectors/DialTemplate.xml" small.xml
-commands() { # LABEL DIR
-    local label=$1 dir=$2
-    echo
-    echo "2. $label ($dir/ciscosec):"
-    row "ciscosec --version" "$(median_ms "$dir/ciscosec" --version)"
-    row "ciscosec sgn build (DialTemplate.xml, RSA-2048, fsync)" \
-        "$(median_ms "$dir/ciscosec" sgn build small.xml --tftp "$CERT")"
-    row "ciscosec enc build (the XML user)" \
-        "$(median_ms sh -c "cp '$SRC/tests/data/vectors/SEP58971ECC97C1.cnf.xml.orig' c.xml &&
-            '$dir/ciscosec' enc build c.xml --certificate '$SRC/tests/data/vectors/device.pem' \
-            --tftp '$CERT'")"
-    echo "   shared objects loaded by --version:"
-    LD_DEBUG=libs "$dir/ciscosec" --version 2>&1 >/dev/null |
+cp "$SRC/tests/data/vectors/SEP58971ECC97C1.cnf.xml.orig" config.orig
+variants() { # LABEL DIR
+    add "$1: ciscosec --version" "'$2/ciscosec' --version"
+    add "$1: sgn build (DialTemplate.xml, RSA-2048, fsync)" \
+        "'$2/ciscosec' sgn build small.xml --tftp '$CERT'"
+    add "$1: enc build (reads XML; RSA-2048 x2, fsync)" \
+        "cp config.orig c.xml && '$2/ciscosec' enc build c.xml --keep \
+         --certificate '$SRC/tests/data/vectors/device.pem' --tftp '$CERT'"
+}
+libraries() { # LABEL DIR
+    echo "   $1 --version loads:"
+    LD_DEBUG=libs "$2/ciscosec" --version 2>&1 >/dev/null |
         sed -n 's/.*calling init: //p' | xargs -rn1 basename | sort -u | tr '\n' ' ' |
-        fold -s -w 76 | sed 's/^/     /'
+        fold -s -w 72 | sed 's/^/     /'
     echo
 }
-[[ -n $BASE ]] && commands "baseline" "$BASE"
-commands "this build" "$BIN"
+echo
+echo "2. ciscosec (each figure includes forking the process from bash):"
+[[ -n $BASE ]] && variants "baseline" "$BASE"
+variants "this build" "$BIN"
+measure
+echo
+echo "3. Shared objects:"
+[[ -n $BASE ]] && libraries "baseline ($BASE)" "$BASE"
+libraries "this build ($BIN)" "$BIN"
