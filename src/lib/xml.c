@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <limits.h>
 #include <malloc.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -597,14 +598,17 @@ int cs_xml_parse_config(const uint8_t *xml, size_t len, cs_xml_doc **out, cs_err
     return rc;
 }
 
+static char expat_version[32];
+static pthread_once_t expat_version_once = PTHREAD_ONCE_INIT;
+
+static void format_expat_version(void)
+{
+    XML_Expat_Version v = XML_ExpatVersionInfo();
+    snprintf(expat_version, sizeof expat_version, "expat %d.%d.%d", v.major, v.minor, v.micro);
+}
+
 const char *cs_xml_version(void)
 {
-    static char version[32];
-    static atomic_int ready;
-    if (!atomic_load(&ready)) {
-        XML_Expat_Version v = XML_ExpatVersionInfo();
-        snprintf(version, sizeof version, "expat %d.%d.%d", v.major, v.minor, v.micro);
-        atomic_store(&ready, 1);
-    }
-    return version;
+    pthread_once(&expat_version_once, format_expat_version);
+    return expat_version;
 }
