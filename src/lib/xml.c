@@ -469,6 +469,8 @@ static void XMLCALL on_cdata_start(void *data)
 /* Appends text to a node's, as libxml2 joins adjacent CDATA sections. */
 static void extend_text(reader *r, cs_xml_node *n, const char *text, size_t len)
 {
+    if (len == 0)
+        return;
     size_t had = strlen(n->text);
     char *joined = wipe_realloc(n->text, had + len + 1);
     if (joined == NULL) {
