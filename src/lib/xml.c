@@ -16,6 +16,8 @@
 #include "ciscosec/crypto.h"
 
 #define ROOT_NAME "device"
+/* libxml2's slow path reads text in pieces of this many characters. */
+#define SLOW_PIECE_CHARS 300
 /* Deeper than any configuration: a bound on the stack of open elements. */
 #define MAX_DEPTH 256
 
@@ -245,6 +247,34 @@ static bool blank_byte(char c)
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
+static bool is_crlf(const char *raw, size_t at, size_t n)
+{
+    return raw[at] == '\r' && at + 1 < n && raw[at + 1] == '\n';
+}
+
+/* libxml2's slow path (xmlParseCharDataComplex), from raw[i]: pieces of
+ * 300 characters (a CR LF is one), a white-space piece dropped when the
+ * markup or a CR follows it. Returns as raw_dropped. */
+static size_t slow_dropped(const reader *r, const cs_xml_node *parent, bool closing,
+                           const char *raw, size_t i, size_t n)
+{
+    for (;;) {
+        size_t j = i, chars = 0;
+        bool blank = true;
+        for (; j < n && chars < SLOW_PIECE_CHARS; chars++) {
+            blank = blank && blank_byte(raw[j]);
+            j += is_crlf(raw, j, n) ? 2 : 1;
+        }
+        if (!blank)
+            return i;
+        if (j == n)
+            return drop_blank(r, parent, closing) ? n : i;
+        if (raw[j] != '\r' || !drop_blank(r, parent, false))
+            return i;
+        i = j;
+    }
+}
+
 /* libxml2 reads text in pieces that end at each CR LF and drops a piece
  * of white space on its own (areBlanks; a piece before a CR LF is never
  * "all the element holds"). Once a piece is kept, the rest joins it as
@@ -262,15 +292,11 @@ static size_t raw_dropped(const reader *r, const cs_xml_node *parent, bool closi
             return drop_blank(r, parent, closing) ? n : i;
         if (raw[j] != '\r' || (j > i && !drop_blank(r, parent, false)))
             return i; /* text, or a piece kept */
-        bool crlf = j + 1 < n && raw[j + 1] == '\n';
+        bool crlf = is_crlf(raw, j, n);
         i = crlf ? j + 1 : j;
-        /* A lone CR, or a byte the fast path stops at: the rest is one
-         * piece (libxml2's slow path). */
-        if (!crlf || (j + 2 < n && !fast_byte(raw[j + 2]))) {
-            for (j = i; j < n && blank_byte(raw[j]); j++)
-                ;
-            return j == n && drop_blank(r, parent, closing) ? n : i;
-        }
+        /* A lone CR, or a byte the fast path stops at: the slow path. */
+        if (!crlf || (j + 2 < n && !fast_byte(raw[j + 2])))
+            return slow_dropped(r, parent, closing, raw, i, n);
     }
 }
 
@@ -310,9 +336,9 @@ static void flush_text(reader *r, bool closing)
             return;
         if (r->space[r->depth - 1] == SPACE_NONE && keeps_blanks_after(raw + dropped, n - dropped))
             r->space[r->depth - 1] = SPACE_KEEPS_ALL;
-        /* In the text, each CR LF dropped is one LF fewer. */
+        /* In the text, a CR LF is one LF, and so is a lone CR. */
         for (size_t k = 0; k < dropped; k++)
-            skip += raw[k] != '\r';
+            skip += !is_crlf(raw, k, n);
     } else if (is_blank(r->pending, len) && drop_blank(r, parent, closing)) {
         return;
     }
