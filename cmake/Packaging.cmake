@@ -34,6 +34,9 @@ work unchanged.")
 set(CPACK_DEBIAN_PACKAGE_SECTION "admin")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+# libsrtp2 is not linked (dpkg-shlibdeps leaves it out of Depends):
+# `verify srtp` loads it on demand, and names it when it is missing.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libsrtp2-1")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -9,6 +9,7 @@
 #include "ciscosec/encconfig.h"
 #include "ciscosec/fileio.h"
 #include "ciscosec/srtpcheck.h"
+#include "ciscosec/xml.h"
 #include "cli.h"
 
 #ifndef CISCOSEC_VERSION

@@ -76,6 +76,10 @@ size_t cs_cert_key_bits(const cs_cert *cert);
 int cs_cert_public_key(const cs_cert *cert, cs_buf *out, cs_error *err);
 /* The certificate's own signatureValue bytes. */
 cs_bytes cs_cert_signature(const cs_cert *cert);
+/* Whether the certificate names host as a TLS client checks a server:
+ * a subjectAltName dNSName, or the subject CN when there is none; case
+ * does not matter, and "*." matches one leftmost label. */
+bool cs_cert_names_host(const cs_cert *cert, const char *host);
 /* RSA PKCS#1 v1.5 check of sig over a digest made with md.
  * CS_OK valid, CS_INVALID not, CS_ERROR when the key cannot verify (not
  * RSA). */

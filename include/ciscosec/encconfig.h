@@ -8,9 +8,9 @@
  *   SEPxxx.cnf.xml.sgn      header 1.0, body a short XML document that tells
  *                           the phone to fetch the encrypted one.
  *
- * The XML is read with libxml2 (no network, no DTD, no entity expansion);
- * the plaintext, the AES key and libxml2's copies of them are wiped after
- * use. */
+ * The XML is read through xml.h (no DOCTYPE, no network, no entity
+ * expansion, a wiping allocator); the plaintext, the AES key and the
+ * parser's copies of them are wiped after use. */
 #ifndef CISCOSEC_ENCCONFIG_H
 #define CISCOSEC_ENCCONFIG_H
 
@@ -40,9 +40,6 @@
 /* How many padding bytes go after len bytes of plaintext: 16 - len % 16,
  * so always 1 to 16 (a whole block when len is already a multiple). */
 size_t cs_enc_padding_count(size_t len);
-
-/* "libxml2 2.9.14": the XML library configurations are read with. */
-const char *cs_xml_version(void);
 
 /* CS_OK when the certificate can receive an encrypted configuration: an RSA
  * key of 1024 to 4096 bits. EC keys are refused with a message saying so. */

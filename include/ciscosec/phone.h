@@ -25,6 +25,7 @@
 #include "ciscosec/buf.h"
 #include "ciscosec/error.h"
 #include "ciscosec/trustlist.h"
+#include "ciscosec/xml.h"
 
 typedef enum cs_severity {
     CS_SEVERITY_ERROR,  /* a phone would reject it */
@@ -55,7 +56,6 @@ typedef enum cs_rule {
     CS_RULE_ENC_PLAINTEXT,    /* plaintext left beside its .enc.sgn */
     CS_RULE_CONFIG_TRANSPORT, /* secure mode without transportLayerProtocol 3 */
     CS_RULE_CONFIG_CCM_CERT,  /* secure mode without a CCM certificate */
-    CS_RULE_CONFIG_TVS_CERT,  /* <TVS> set, no TVS certificate in the list */
     CS_RULE_NO_TRUST_LIST,    /* a provisioning directory without ITLFile.tlv */
     CS_RULE_ROLLOVER_SIGNER,  /* new list not signed by a SAST the old holds */
     CS_RULE_ROLLOVER_SAST,    /* new list keeps none of the old SASTs */
@@ -65,6 +65,8 @@ typedef enum cs_rule {
     CS_RULE_TLS_CERT_ROLE,    /* in the list, but not in the needed role */
     CS_RULE_TLS_KEY_TYPE,     /* HTTPS provisioning needs an EC key */
     CS_RULE_TLS_HTTPS_LIST,   /* HTTPS provisioning needs a 1.1 list */
+    CS_RULE_CONFIG_CAPF_CERT, /* <capfList> names no CAPF certificate of the ITL */
+    CS_RULE_CONFIG_TVS_CERT,  /* <TVS> names no TVS certificate of the ITL */
     CS_RULE_COUNT
 } cs_rule;
 
@@ -217,6 +219,13 @@ typedef struct cs_tftpboot_counts {
 int cs_phone_check_tftpboot(const char *dir, int64_t now, cs_findings *out,
                             cs_tftpboot_counts *counts, cs_error *err);
 
+/* The CAPF and TVS servers the configuration doc (the file `rel`) sends
+ * the phone to: each <capf> of <capfList> and each <member> of <TVS>
+ * needs a certificate in the role CAPF or TVS, in the phone's trust list
+ * `list` (NULL: the phone with this mac has none), that names its host
+ * (docs/formats.md, section 3); warnings into out. */
+void cs_phone_check_config_servers(const char *rel, const cs_xml_doc *doc,
+                                   const cs_phone_list *list, const char *mac, cs_findings *out);
 /* Parses an RFC 3339 time ("2030-01-01T00:00:00Z", "...+13:00", fractions
  * of a second ignored), a time without an offset (taken as UTC) or a bare
  * date (its midnight UTC) into seconds since 1970. */

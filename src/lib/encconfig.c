@@ -1,133 +1,26 @@
-#define _GNU_SOURCE /* malloc_usable_size */
 #include "ciscosec/encconfig.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <malloc.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-#include <libxml/xmlversion.h>
-#include <libxml/xmlerror.h>
-
 #include "ciscosec/fileio.h"
-
-/* --- libxml2 set-up ---------------------------------------------------- */
-
-/* libxml2 keeps copies of the plaintext (its input buffer, the tree's
- * text), which may hold passwords. Its allocator is routed through these
- * so that every block it frees is wiped first. */
-static void wipe_free(void *p)
-{
-    if (p != NULL) {
-        cs_zeroize(p, malloc_usable_size(p));
-        free(p);
-    }
-}
-
-/* realloc could leave the old block unwiped: move by hand instead. */
-static void *wipe_realloc(void *p, size_t size)
-{
-    if (p == NULL)
-        return malloc(size);
-    void *grown = malloc(size ? size : 1);
-    if (grown == NULL)
-        return NULL;
-    size_t old = malloc_usable_size(p);
-    memcpy(grown, p, old < size ? old : size);
-    wipe_free(p);
-    return grown;
-}
-
-static void ignore_xml_message(void *ctx, const char *fmt, ...)
-{
-    (void)ctx;
-    (void)fmt;
-}
-
-static pthread_once_t xml_once = PTHREAD_ONCE_INIT;
-
-static void xml_setup(void)
-{
-    xmlMemSetup(wipe_free, malloc, wipe_realloc, strdup);
-    /* Must run once before threads use libxml2 (fleet encryption). */
-    xmlInitParser();
-    /* The library never prints: new threads start with libxml2 silenced. */
-    xmlThrDefSetGenericErrorFunc(NULL, ignore_xml_message);
-}
-
-static void xml_ready(void)
-{
-    pthread_once(&xml_once, xml_setup);
-    /* And so does this one (libxml2's handlers are per thread). */
-    xmlSetGenericErrorFunc(NULL, ignore_xml_message);
-}
+#include "ciscosec/xml.h"
 
 /* --- the companion .sgn's body ----------------------------------------- */
 
 /* The top-level elements the phone needs before it can decrypt. */
-static bool is_copied_element(const xmlNode *node)
+static bool is_copied_element(const cs_xml_node *node)
 {
     static const char *const names[] = {"ipAddressMode", "loadInformation", "capfAuthMode",
                                         "capfList"};
-    if (node->type != XML_ELEMENT_NODE)
+    if (node->kind != CS_XML_ELEMENT)
         return false;
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-        if (xmlStrEqual(node->name, BAD_CAST names[i]))
+        if (strcmp(node->name, names[i]) == 0)
             return true;
     return false;
-}
-
-static int xml_fail(cs_error *err, xmlParserCtxtPtr ctxt)
-{
-    const xmlError *e = ctxt != NULL ? xmlCtxtGetLastError(ctxt) : NULL;
-    if (e == NULL || e->message == NULL)
-        return cs_fail(err, CS_ERROR, "not well-formed XML");
-    size_t n = strlen(e->message);
-    while (n > 0 && (e->message[n - 1] == '\n' || e->message[n - 1] == ' '))
-        n--;
-    return cs_fail(err, CS_ERROR, "not well-formed XML: line %d: %.*s", e->line, (int)n,
-                   e->message);
-}
-
-/* Parses the configuration: no network, no DTD loading, no entity
- * substitution, and blank text between elements dropped, so that the
- * copies are indented afresh in the companion. */
-static int parse_config(const uint8_t *xml, size_t len, xmlDocPtr *out, cs_error *err)
-{
-    if (len > INT_MAX)
-        return cs_fail(err, CS_ERROR, "the configuration is too large");
-    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
-    if (ctxt == NULL)
-        return cs_fail(err, CS_ERROR, "out of memory");
-    int options = XML_PARSE_NONET | XML_PARSE_NOBLANKS | XML_PARSE_NOERROR | XML_PARSE_NOWARNING;
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, (const char *)xml, (int)len, NULL, NULL, options);
-    int rc = doc == NULL ? xml_fail(err, ctxt) : CS_OK;
-    xmlFreeParserCtxt(ctxt);
-    if (rc != CS_OK)
-        return rc;
-
-    const xmlNode *root = xmlDocGetRootElement(doc);
-    if (doc->intSubset != NULL || doc->extSubset != NULL)
-        rc = cs_fail(err, CS_ERROR,
-                     "the XML has a DOCTYPE: phone configurations have none, and entity "
-                     "declarations are refused for safety");
-    else if (root == NULL)
-        rc = cs_fail(err, CS_ERROR, "the XML has no root element");
-    else if (!xmlStrEqual(root->name, BAD_CAST "device"))
-        rc = cs_fail(err, CS_ERROR,
-                     "the root element is <%.64s>, not <device>: not a phone configuration",
-                     (const char *)root->name);
-    if (rc != CS_OK) {
-        xmlFreeDoc(doc);
-        return rc;
-    }
-    *out = doc;
-    return CS_OK;
 }
 
 static int cert_md5_hex(const cs_cert *cert, char hex[33], cs_error *err)
@@ -140,33 +33,34 @@ static int cert_md5_hex(const cs_cert *cert, char hex[33], cs_error *err)
     return rc;
 }
 
-/* Lays out the companion document: <device> with the fixed elements around
- * copies of the input's. */
-static xmlDocPtr companion_doc(const xmlNode *config_root, const char *cert_hash)
+static void write_text_element(const char *name, const char *text, cs_buf *out)
 {
-    xmlDocPtr doc = xmlNewDoc(BAD_CAST "1.0");
-    xmlNodePtr root = doc != NULL ? xmlNewDocNode(doc, NULL, BAD_CAST "device", NULL) : NULL;
-    if (root == NULL) {
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    xmlDocSetRootElement(doc, root);
-    bool ok = xmlNewTextChild(root, NULL, BAD_CAST "fullConfig", BAD_CAST "false") != NULL;
-    for (const xmlNode *n = config_root->children; ok && n != NULL; n = n->next) {
+    cs_buf_append_cstr(out, "  <");
+    cs_buf_append_cstr(out, name);
+    cs_buf_append_byte(out, '>');
+    cs_xml_write_text(text, out);
+    cs_buf_append_cstr(out, "</");
+    cs_buf_append_cstr(out, name);
+    cs_buf_append_cstr(out, ">\n");
+}
+
+/* The companion document: <device> with the fixed elements around copies
+ * of the input's, laid out as the reference's (libxml2's indented output:
+ * the declaration, two spaces a level, a newline at the end). */
+static void write_companion(const cs_xml_node *config_root, const char *cert_hash, cs_buf *out)
+{
+    cs_buf_append_cstr(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<device>\n");
+    write_text_element("fullConfig", "false", out);
+    for (const cs_xml_node *n = config_root->children; n != NULL; n = n->next) {
         if (!is_copied_element(n))
             continue;
-        xmlNodePtr copy = xmlDocCopyNode((xmlNodePtr)n, doc, 1);
-        ok = copy != NULL && xmlAddChild(root, copy) != NULL;
-        if (!ok)
-            xmlFreeNode(copy);
+        cs_buf_append_cstr(out, "  ");
+        cs_xml_write(n, 1, out);
+        cs_buf_append_byte(out, '\n');
     }
-    ok = ok && xmlNewTextChild(root, NULL, BAD_CAST "certHash", BAD_CAST cert_hash) != NULL;
-    ok = ok && xmlNewTextChild(root, NULL, BAD_CAST "encrConfig", BAD_CAST "true") != NULL;
-    if (!ok) {
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    return doc;
+    write_text_element("certHash", cert_hash, out);
+    write_text_element("encrConfig", "true", out);
+    cs_buf_append_cstr(out, "</device>\n");
 }
 
 int cs_enc_companion_body(const uint8_t *xml, size_t len, const cs_cert *device, cs_buf *out,
@@ -176,29 +70,17 @@ int cs_enc_companion_body(const uint8_t *xml, size_t len, const cs_cert *device,
     int rc = cert_md5_hex(device, cert_hash, err);
     if (rc != CS_OK)
         return rc;
-    xml_ready();
-    xmlDocPtr config = NULL;
-    rc = parse_config(xml, len, &config, err);
+    cs_xml_doc *config = NULL;
+    rc = cs_xml_parse_config(xml, len, &config, err);
     if (rc != CS_OK)
         return rc;
-    xmlDocPtr doc = companion_doc(xmlDocGetRootElement(config), cert_hash);
-    xmlFreeDoc(config);
-    if (doc == NULL)
-        return cs_fail(err, CS_ERROR, "out of memory");
-
-    /* libxml2's indented output: the declaration, two spaces a level, and
-     * a newline at the end, as in the reference's companion files. */
-    xmlChar *text = NULL;
-    int size = 0;
-    xmlDocDumpFormatMemoryEnc(doc, &text, &size, "UTF-8", 1);
-    xmlFreeDoc(doc);
-    if (text == NULL || size <= 0) {
-        xmlFree(text);
-        return cs_fail(err, CS_ERROR, "cannot write the companion XML");
-    }
-    cs_buf_append(out, text, (size_t)size);
-    xmlFree(text);
-    if (out->failed)
+    cs_buf body = CS_BUF_INIT;
+    write_companion(cs_xml_root(config), cert_hash, &body);
+    cs_xml_free(config);
+    if (!body.failed)
+        cs_buf_append(out, body.data, body.len);
+    cs_buf_release(&body);
+    if (body.failed || out->failed)
         return cs_fail(err, CS_ERROR, "out of memory");
     return CS_OK;
 }
@@ -208,11 +90,6 @@ int cs_enc_companion_body(const uint8_t *xml, size_t len, const cs_cert *device,
 size_t cs_enc_padding_count(size_t len)
 {
     return CS_AES_BLOCK_SIZE - len % CS_AES_BLOCK_SIZE;
-}
-
-const char *cs_xml_version(void)
-{
-    return "libxml2 " LIBXML_DOTTED_VERSION;
 }
 
 int cs_enc_check_device_cert(const cs_cert *cert, cs_error *err)

@@ -54,8 +54,6 @@ static const struct {
                                   "secure mode without transportLayerProtocol 3"},
     [CS_RULE_CONFIG_CCM_CERT] = {"config-ccm-cert", CS_SEVERITY_ERROR,
                                  "secure mode without a CCM certificate"},
-    [CS_RULE_CONFIG_TVS_CERT] = {"config-tvs-cert", CS_SEVERITY_WARNING,
-                                 "TVS configured without a TVS certificate"},
     [CS_RULE_NO_TRUST_LIST] = {"no-trust-list", CS_SEVERITY_WARNING, "no ITLFile.tlv"},
     [CS_RULE_ROLLOVER_SIGNER] = {"rollover-signer", CS_SEVERITY_ERROR,
                                  "new trust list not signed by a known SAST"},
@@ -72,6 +70,10 @@ static const struct {
                               "HTTPS provisioning certificate not EC"},
     [CS_RULE_TLS_HTTPS_LIST] = {"tls-https-list", CS_SEVERITY_WARNING,
                                 "HTTPS provisioning with a 1.0 trust list"},
+    [CS_RULE_CONFIG_CAPF_CERT] = {"config-capf-cert", CS_SEVERITY_WARNING,
+                                  "CAPF server without a matching CAPF certificate"},
+    [CS_RULE_CONFIG_TVS_CERT] = {"config-tvs-cert", CS_SEVERITY_WARNING,
+                                 "TVS server without a matching TVS certificate"},
 };
 
 const char *cs_rule_id(cs_rule rule)

@@ -20,12 +20,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
 #include "ciscosec/encconfig.h"
 #include "ciscosec/fileio.h"
 #include "ciscosec/header.h"
+#include "ciscosec/xml.h"
 
 #define MAX_DEPTH 8
 #define MAX_FILES 100000
@@ -286,75 +284,15 @@ static size_t lists_for(const tb_ctx *c, const char *rel, bool signing_only, cs_
 
 /* --- XML --------------------------------------------------------------- */
 
-/* Parses a document without network access, DTD or entity expansion: a
- * DOCTYPE is refused outright, since no phone configuration has one. */
-static xmlDocPtr parse_xml(const uint8_t *data, size_t len, char *why, size_t why_size)
+/* The trimmed text of the first element called name (in document order),
+ * into out; false when there is none. */
+static bool element_text(const cs_xml_doc *doc, const char *name, char *out, size_t size)
 {
-    if (len > INT_MAX) {
-        snprintf(why, why_size, "too large");
-        return NULL;
-    }
-    xmlResetLastError();
-    xmlDocPtr doc = xmlReadMemory((const char *)data, (int)len, NULL, NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-    if (doc == NULL) {
-        const xmlError *e = xmlGetLastError();
-        snprintf(why, why_size, "line %d: %s", e ? e->line : 0,
-                 e && e->message ? e->message : "not well-formed");
-        why[strcspn(why, "\n")] = '\0';
-        return NULL;
-    }
-    if (doc->intSubset != NULL || doc->extSubset != NULL) {
-        xmlFreeDoc(doc);
-        snprintf(why, why_size, "it has a DOCTYPE, which phone configurations never have");
-        return NULL;
-    }
-    xmlNodePtr root = xmlDocGetRootElement(doc);
-    if (root == NULL || strcmp((const char *)root->name, "device") != 0) {
-        snprintf(why, why_size, "its root element is <%s>, not <device>",
-                 root ? (const char *)root->name : "");
-        xmlFreeDoc(doc);
-        return NULL;
-    }
-    return doc;
-}
-
-static xmlNodePtr find_element(xmlNodePtr node, const char *name)
-{
-    for (; node != NULL; node = node->next) {
-        if (node->type != XML_ELEMENT_NODE)
-            continue;
-        if (strcmp((const char *)node->name, name) == 0)
-            return node;
-        xmlNodePtr found = find_element(node->children, name);
-        if (found != NULL)
-            return found;
-    }
-    return NULL;
-}
-
-/* The trimmed text of the first element called name (in document order)
- * at or under node and its siblings, into out; false when there is none. */
-static bool node_text(xmlNodePtr from, const char *name, char *out, size_t size)
-{
-    xmlNodePtr node = find_element(from, name);
+    const cs_xml_node *node = cs_xml_find(cs_xml_root(doc), name);
     if (node == NULL)
         return false;
-    xmlChar *text = xmlNodeGetContent(node);
-    const char *s = text ? (const char *)text : "";
-    while (isspace((unsigned char)*s))
-        s++;
-    size_t n = strlen(s);
-    while (n > 0 && isspace((unsigned char)s[n - 1]))
-        n--;
-    snprintf(out, size, "%.*s", (int)(n < size ? n : size - 1), s);
-    xmlFree(text);
+    cs_xml_text(node, out, size);
     return true;
-}
-
-static bool element_text(xmlDocPtr doc, const char *name, char *out, size_t size)
-{
-    return node_text(xmlDocGetRootElement(doc), name, out, size);
 }
 
 /* --- reading files ----------------------------------------------------- */
@@ -364,6 +302,7 @@ static int read_rel(const tb_ctx *c, const char *rel, cs_buf *out)
     char *path = join(c->dir, rel);
     if (path == NULL)
         return cs_fail(c->err, CS_ERROR, "out of memory");
+    out->secret = true; /* configurations hold passwords */
     int rc = cs_read_file(path, CS_ENC_MAX_CONFIG_SIZE, out, c->err);
     if (rc != CS_OK)
         cs_error_prefix(c->err, "'%s'", path);
@@ -395,7 +334,7 @@ static cs_bytes signed_body(const tb_signed *s)
 
 /* --- phones' configurations -------------------------------------------- */
 
-static void check_secure_mode(tb_ctx *c, const char *rel, xmlDocPtr doc, const char *mac)
+static void check_secure_mode(tb_ctx *c, const char *rel, const cs_xml_doc *doc, const char *mac)
 {
     char mode[16], transport[16];
     if (!element_text(doc, "deviceSecurityMode", mode, sizeof mode) ||
@@ -433,28 +372,7 @@ static void check_secure_mode(tb_ctx *c, const char *rel, xmlDocPtr doc, const c
                     mode, l->name);
 }
 
-/* A service the configuration points the phone at (<TVS>, whose members
- * give an <address>): the phone trusts it only through a certificate in
- * that role in its trust list. */
-static void check_service_cert(tb_ctx *c, const char *rel, xmlDocPtr doc, const char *mac,
-                               const char *element, const char *host_element, uint16_t role,
-                               cs_rule rule)
-{
-    xmlNodePtr service = find_element(xmlDocGetRootElement(doc), element);
-    char host[256];
-    if (service == NULL || !node_text(service->children, host_element, host, sizeof host))
-        return;
-    const tb_list *l = phone_list(c, mac);
-    for (size_t i = 0; l != NULL && i < l->tl.count; i++)
-        if (l->tl.records[i].has_role && l->tl.records[i].role == role)
-            return;
-    cs_findings_add(c->out, rule, rel, NULL,
-                    "<%s> points the phone at %s, but its trust list (%s) holds no %s "
-                    "certificate: the phone cannot trust that server",
-                    element, host, l != NULL ? l->name : "none", cs_role_name(role));
-}
-
-static bool is_encrypted_stub(xmlDocPtr doc)
+static bool is_encrypted_stub(const cs_xml_doc *doc)
 {
     char value[16];
     return element_text(doc, "encrConfig", value, sizeof value) && strcmp(value, "true") == 0;
@@ -480,11 +398,11 @@ static int check_phone_config(tb_ctx *c, const char *mac)
         return rc; /* a bad header is the signed-file checks' finding */
     }
     cs_bytes xml = rel == sgn ? signed_body(&s) : cs_buf_bytes(&s.data);
-    char why[256];
-    xmlDocPtr doc = parse_xml(xml.data, xml.len, why, sizeof why);
-    if (doc == NULL) {
+    cs_error why;
+    cs_xml_doc *doc = NULL;
+    if (cs_xml_parse_config(xml.data, xml.len, &doc, &why) != CS_OK) {
         cs_findings_add(c->out, CS_RULE_FORMAT, rel, NULL,
-                        "not a phone configuration phones can read: %s", why);
+                        "not a phone configuration phones can read: %s", why.message);
     } else if (rel == sgn && is_encrypted_stub(doc)) {
         c->counts->encrypted++;
         if (!has_file(c, enc))
@@ -495,11 +413,11 @@ static int check_phone_config(tb_ctx *c, const char *mac)
     } else {
         c->counts->configs++;
         check_secure_mode(c, rel, doc, mac);
-        check_service_cert(c, rel, doc, mac, "TVS", "address", CS_ROLE_TVS,
-                           CS_RULE_CONFIG_TVS_CERT);
+        const tb_list *l = phone_list(c, mac);
+        cs_phone_list list = l != NULL ? as_phone_list(l) : (cs_phone_list){0};
+        cs_phone_check_config_servers(rel, doc, l != NULL ? &list : NULL, mac, c->out);
     }
-    if (doc != NULL)
-        xmlFreeDoc(doc);
+    cs_xml_free(doc);
     cs_buf_release(&s.data);
     return CS_OK;
 }
@@ -640,13 +558,14 @@ static int check_companion(tb_ctx *c, const char *enc_rel)
                         sgn);
     } else if ((rc = read_signed(c, enc_rel, &e)) == CS_OK &&
                (rc = read_signed(c, sgn, &s)) == CS_OK && e.ok && s.ok) {
-        char why[256], hash[128];
+        char hash[128];
+        cs_error why;
         cs_bytes body = signed_body(&s);
-        xmlDocPtr doc = parse_xml(body.data, body.len, why, sizeof why);
-        if (doc == NULL)
+        cs_xml_doc *doc = NULL;
+        if (cs_xml_parse_config(body.data, body.len, &doc, &why) != CS_OK)
             cs_findings_add(c->out, CS_RULE_ENC_COMPANION, sgn, NULL,
                             "the companion of %s is not a configuration phones can read: %s",
-                            enc_rel, why);
+                            enc_rel, why.message);
         else if (!is_encrypted_stub(doc))
             cs_findings_add(c->out, CS_RULE_ENC_COMPANION, sgn, NULL,
                             "does not say encrConfig true: phones take it as their whole "
@@ -657,8 +576,7 @@ static int check_companion(tb_ctx *c, const char *enc_rel)
                             "has no certHash: phones cannot tell which of their certificates "
                             "decrypts %s",
                             enc_rel);
-        if (doc != NULL)
-            xmlFreeDoc(doc);
+        cs_xml_free(doc);
         cs_cert_ref ref = cs_cert_ref_header(&s.hdr);
         bool same =
             e.hdr.serial.len == s.hdr.serial.len &&
@@ -706,7 +624,6 @@ int cs_phone_check_tftpboot(const char *dir, int64_t now, cs_findings *out,
         return cs_fail(err, CS_ERROR, "%s", strerror(errno));
     if (!S_ISDIR(st.st_mode))
         return cs_fail(err, CS_ERROR, "not a directory");
-    xmlInitParser();
 
     file_list files = {0};
     tb_ctx c = {.dir = dir, .now = now, .out = out, .counts = counts, .err = err};

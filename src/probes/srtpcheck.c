@@ -1,28 +1,138 @@
-/* The SRTP library checks (srtpcheck.h), with libsrtp 2. */
+/* The SRTP library checks (srtpcheck.h), with libsrtp 2, loaded on demand:
+ * `verify srtp` is its only user, and every other command would pay for it
+ * (and for NSS behind it) at start-up (tests/bench/startup-bench.sh). */
 #include "ciscosec/srtpcheck.h"
 
+#include <dlfcn.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
+/* For the types only: nothing here calls libsrtp but through `api`. */
 #include <srtp2/srtp.h>
+
+#ifndef CISCOSEC_SRTP2_SONAME
+#define CISCOSEC_SRTP2_SONAME "libsrtp2.so.1"
+#endif
+#ifndef CISCOSEC_SRTP2_VERSION
+#define CISCOSEC_SRTP2_VERSION "2"
+#endif
+
+/* The functions used, each with the very type the header declares. */
+#define SRTP_FUNCTIONS(X)                                                                          \
+    X(srtp_init)                                                                                   \
+    X(srtp_shutdown)                                                                               \
+    X(srtp_create)                                                                                 \
+    X(srtp_dealloc)                                                                                \
+    X(srtp_protect)                                                                                \
+    X(srtp_unprotect)                                                                              \
+    X(srtp_protect_rtcp)                                                                           \
+    X(srtp_unprotect_rtcp)                                                                         \
+    X(srtp_get_version_string)                                                                     \
+    X(srtp_crypto_policy_set_rtp_default)                                                          \
+    X(srtp_crypto_policy_set_rtcp_default)                                                         \
+    X(srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32)                                              \
+    X(srtp_crypto_policy_set_aes_gcm_128_16_auth)                                                  \
+    X(srtp_crypto_policy_set_aes_gcm_256_16_auth)
+
+static struct srtp_api {
+#define SRTP_MEMBER(name) __typeof__(name) *name;
+    SRTP_FUNCTIONS(SRTP_MEMBER)
+#undef SRTP_MEMBER
+} api;
+
+static bool api_loaded;
+static pthread_mutex_t api_lock = PTHREAD_MUTEX_INITIALIZER;
+
+/* Resolves every function of the library or none. */
+static int resolve(void *lib, const char *soname, struct srtp_api *out, cs_error *err)
+{
+    void *sym;
+#define SRTP_RESOLVE(name)                                                                         \
+    if ((sym = dlsym(lib, #name)) == NULL)                                                         \
+        return cs_fail(err, CS_ERROR, "%s has no %s: not a libsrtp 2", soname, #name);             \
+    memcpy(&out->name, &sym, sizeof sym);
+    SRTP_FUNCTIONS(SRTP_RESOLVE)
+#undef SRTP_RESOLVE
+    return CS_OK;
+}
+
+int cs_srtp_load(const char *soname, cs_error *err)
+{
+    pthread_mutex_lock(&api_lock);
+    int rc = CS_OK;
+    if (!api_loaded) {
+        void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
+        struct srtp_api found;
+        if (lib == NULL)
+            rc = cs_fail(err, CS_ERROR,
+                         "cannot load the SRTP library %s (%s): install libsrtp 2 (Debian: "
+                         "libsrtp2-1) to check SRTP",
+                         soname, dlerror());
+        else if ((rc = resolve(lib, soname, &found, err)) != CS_OK)
+            dlclose(lib);
+        if (rc == CS_OK) {
+            api = found;
+            api_loaded = true; /* and the library stays, for the process's life */
+        }
+    }
+    pthread_mutex_unlock(&api_lock);
+    return rc;
+}
+
+const char *cs_srtp_version(void)
+{
+    pthread_mutex_lock(&api_lock);
+    bool loaded = api_loaded;
+    pthread_mutex_unlock(&api_lock);
+    if (loaded)
+        return api.srtp_get_version_string();
+    return "libsrtp2 " CISCOSEC_SRTP2_VERSION " (built against; loaded on demand)";
+}
+
+/* A suite's policy setter, looked up in the loaded library. */
+typedef void (*policy_setter)(srtp_crypto_policy_t *p);
+
+enum setter {
+    SET_RTP_DEFAULT,
+    SET_RTCP_DEFAULT,
+    SET_AES_CM_128_HMAC_SHA1_32,
+    SET_AES_GCM_128_16_AUTH,
+    SET_AES_GCM_256_16_AUTH
+};
+
+static policy_setter setter_fn(enum setter which)
+{
+    switch (which) {
+    case SET_RTP_DEFAULT:
+        return api.srtp_crypto_policy_set_rtp_default;
+    case SET_RTCP_DEFAULT:
+        return api.srtp_crypto_policy_set_rtcp_default;
+    case SET_AES_CM_128_HMAC_SHA1_32:
+        return api.srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32;
+    case SET_AES_GCM_128_16_AUTH:
+        return api.srtp_crypto_policy_set_aes_gcm_128_16_auth;
+    case SET_AES_GCM_256_16_AUTH:
+        return api.srtp_crypto_policy_set_aes_gcm_256_16_auth;
+    }
+    return api.srtp_crypto_policy_set_rtp_default;
+}
 
 /* The suites Cisco phones offer in SDP (RFC 4568 and RFC 7714 names). For
  * the _32 suite, SRTCP keeps the 80-bit tag, as RFC 4568 requires. */
 static const struct suite {
     const char *name;
-    void (*rtp)(srtp_crypto_policy_t *p);
-    void (*rtcp)(srtp_crypto_policy_t *p);
+    enum setter rtp, rtcp;
     size_t key_len; /* master key and salt */
 } suites[CS_SRTP_SUITE_COUNT] = {
-    {"AES_CM_128_HMAC_SHA1_80", srtp_crypto_policy_set_rtp_default,
-     srtp_crypto_policy_set_rtcp_default, SRTP_AES_ICM_128_KEY_LEN_WSALT},
-    {"AES_CM_128_HMAC_SHA1_32", srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32,
-     srtp_crypto_policy_set_rtcp_default, SRTP_AES_ICM_128_KEY_LEN_WSALT},
-    {"AEAD_AES_128_GCM", srtp_crypto_policy_set_aes_gcm_128_16_auth,
-     srtp_crypto_policy_set_aes_gcm_128_16_auth, SRTP_AES_GCM_128_KEY_LEN_WSALT},
-    {"AEAD_AES_256_GCM", srtp_crypto_policy_set_aes_gcm_256_16_auth,
-     srtp_crypto_policy_set_aes_gcm_256_16_auth, SRTP_AES_GCM_256_KEY_LEN_WSALT},
+    {"AES_CM_128_HMAC_SHA1_80", SET_RTP_DEFAULT, SET_RTCP_DEFAULT, SRTP_AES_ICM_128_KEY_LEN_WSALT},
+    {"AES_CM_128_HMAC_SHA1_32", SET_AES_CM_128_HMAC_SHA1_32, SET_RTCP_DEFAULT,
+     SRTP_AES_ICM_128_KEY_LEN_WSALT},
+    {"AEAD_AES_128_GCM", SET_AES_GCM_128_16_AUTH, SET_AES_GCM_128_16_AUTH,
+     SRTP_AES_GCM_128_KEY_LEN_WSALT},
+    {"AEAD_AES_256_GCM", SET_AES_GCM_256_16_AUTH, SET_AES_GCM_256_16_AUTH,
+     SRTP_AES_GCM_256_KEY_LEN_WSALT},
 };
 
 #define MAX_KEY_LEN 64
@@ -30,11 +140,6 @@ static const struct suite {
 #define RTP_PAYLOAD 160 /* 20 ms of G.711 */
 #define RTCP_SR 28      /* a sender report without report blocks */
 #define SSRC 0xCAFEBABEu
-
-const char *cs_srtp_version(void)
-{
-    return srtp_get_version_string();
-}
 
 static const char *status_name(srtp_err_status_t s)
 {
@@ -106,18 +211,18 @@ static srtp_err_status_t create_pair(const struct suite *s, unsigned char *key, 
 {
     srtp_policy_t policy;
     memset(&policy, 0, sizeof policy);
-    s->rtp(&policy.rtp);
-    s->rtcp(&policy.rtcp);
+    setter_fn(s->rtp)(&policy.rtp);
+    setter_fn(s->rtcp)(&policy.rtcp);
     policy.key = key;
     policy.window_size = 128;
     policy.ssrc.type = ssrc_any_outbound;
-    srtp_err_status_t rc = srtp_create(&p->tx, &policy);
+    srtp_err_status_t rc = api.srtp_create(&p->tx, &policy);
     if (rc != srtp_err_status_ok)
         return rc;
     policy.ssrc.type = ssrc_any_inbound;
-    rc = srtp_create(&p->rx, &policy);
+    rc = api.srtp_create(&p->rx, &policy);
     if (rc != srtp_err_status_ok) {
-        srtp_dealloc(p->tx);
+        api.srtp_dealloc(p->tx);
         p->tx = NULL;
     }
     return rc;
@@ -190,28 +295,31 @@ static void check_suite(const struct suite *s, cs_srtp_result *r)
     int rtp_len = make_rtp(rtp, 1);
     int rtcp_len = make_rtcp(rtcp);
     /* RTP and RTCP headers stay clear; the payload must not. */
-    bool ok = round_trip(&p, srtp_protect, srtp_unprotect, rtp, rtp_len, RTP_HEADER, buf, "RTP",
-                         r->detail, sizeof r->detail);
+    bool ok = round_trip(&p, api.srtp_protect, api.srtp_unprotect, rtp, rtp_len, RTP_HEADER, buf,
+                         "RTP", r->detail, sizeof r->detail);
     if (ok) {
         make_rtp(buf, 2);
-        ok = tamper_refused(&p, srtp_protect, srtp_unprotect, buf, rtp_len, RTP_HEADER + 5, "RTP",
-                            r->detail, sizeof r->detail);
+        ok = tamper_refused(&p, api.srtp_protect, api.srtp_unprotect, buf, rtp_len, RTP_HEADER + 5,
+                            "RTP", r->detail, sizeof r->detail);
     }
-    ok = ok && round_trip(&p, srtp_protect_rtcp, srtp_unprotect_rtcp, rtcp, rtcp_len, 8, buf,
-                          "RTCP", r->detail, sizeof r->detail);
+    ok = ok && round_trip(&p, api.srtp_protect_rtcp, api.srtp_unprotect_rtcp, rtcp, rtcp_len, 8,
+                          buf, "RTCP", r->detail, sizeof r->detail);
     if (ok) {
         memcpy(buf, rtcp, (size_t)rtcp_len);
-        ok = tamper_refused(&p, srtp_protect_rtcp, srtp_unprotect_rtcp, buf, rtcp_len, 10, "RTCP",
-                            r->detail, sizeof r->detail);
+        ok = tamper_refused(&p, api.srtp_protect_rtcp, api.srtp_unprotect_rtcp, buf, rtcp_len, 10,
+                            "RTCP", r->detail, sizeof r->detail);
     }
     r->ok = ok;
-    srtp_dealloc(p.tx);
-    srtp_dealloc(p.rx);
+    api.srtp_dealloc(p.tx);
+    api.srtp_dealloc(p.rx);
 }
 
 int cs_srtp_check(cs_srtp_result results[CS_SRTP_SUITE_COUNT], cs_error *err)
 {
-    srtp_err_status_t rc = srtp_init();
+    int loaded = cs_srtp_load(CISCOSEC_SRTP2_SONAME, err);
+    if (loaded != CS_OK)
+        return loaded;
+    srtp_err_status_t rc = api.srtp_init();
     if (rc != srtp_err_status_ok)
         return cs_fail(err, CS_ERROR, "cannot initialise libsrtp: %s (error %d)", status_name(rc),
                        rc);
@@ -221,6 +329,6 @@ int cs_srtp_check(cs_srtp_result results[CS_SRTP_SUITE_COUNT], cs_error *err)
         if (!results[i].ok)
             status = CS_INVALID;
     }
-    srtp_shutdown();
+    api.srtp_shutdown();
     return status;
 }

@@ -7,7 +7,7 @@ source "$(dirname "$0")/lib/common.bash"
 
 cp "$V"/{sast,sast2,asterisk,apache,apache-ec,device}.pem .
 
-# config MODE TRANSPORT: a phone configuration.
+# config MODE TRANSPORT [XML]: a phone configuration (XML: more settings).
 config() {
     cat <<XML
 <?xml version="1.0" encoding="UTF-8"?>
@@ -24,7 +24,7 @@ config() {
   <capfAuthMode>0</capfAuthMode>
   <loadInformation>sip88xx.14-2-1-0001-14</loadInformation>
   <transportLayerProtocol>$2</transportLayerProtocol>
-  <deviceSecurityMode>$1</deviceSecurityMode>
+  <deviceSecurityMode>$1</deviceSecurityMode>${3:-}
 </device>
 XML
 }
@@ -200,21 +200,6 @@ audit 1 t
 expect_finding SEPAABBCCDDEEFF.cnf.xml error config-ccm-cert
 expect_out 'ITLSEPAABBCCDDEEFF\.tlv, which holds none'
 
-# config-tvs-cert (a warning): <TVS> names a server the phone's trust list
-# holds no TVS certificate for; with one as TVS, no finding.
-tvs_block='<TVS><members><member priority="0"><port>2445</port><address>tvs.example.com</address></member></members></TVS>'
-fresh
-config 3 3 | sed "s#</device>#$tvs_block</device>#" >t/SEP001122334455.cnf.xml
-sign t SEP001122334455.cnf.xml
-audit 0 t
-expect_finding SEP001122334455.cnf.xml warning config-tvs-cert
-expect_out 'points the phone at tvs\.example\.com, but its trust list \(ITLFile\.tlv\) holds no TVS'
-expect_only_rules config-tvs-cert
-tlv t/ITLFile.tlv --version 1.1 --sast sast.pem --sast sast2.pem --ccm-tftp asterisk.pem \
-    --tftp apache-ec.pem --tvs apache.pem
-audit 0 t
-expect_out '^  no problems$'
-
 # format: a configuration phones cannot read.
 fresh
 printf '<?xml version="1.0"?>\n<!DOCTYPE device [<!ENTITY x "3">]>\n<device>&x;</device>\n' \
@@ -228,6 +213,75 @@ expect_out 'root element is <phone>'
 printf '<device><deviceSecurityMode>3' >t/SEPAABBCCDDEEFF.cnf.xml
 audit 1 t
 expect_only_rules format
+
+# --- the CAPF and TVS servers a configuration names ------------------------------
+# config-capf-cert, config-tvs-cert (warnings): <capfList> and <TVS> point
+# phones at a host and port; the phone's ITL must hold a certificate in the
+# role (CAPF 4, TVS 21) that names that host (subjectAltName, or CN).
+q ciscosec cert new -c capf.example.com -o CAPF -u CAPF -E secp256r1 capf.pem
+q ciscosec cert new -c tvs.example.com -o TVS -u TVS -E secp256r1 tvs.pem
+# services CAPF-HOST CAPF-PORT TVS-HOST TVS-PORT: the settings, in a signed
+# SEP001122334455.cnf.xml of t.
+services() {
+    config 3 3 "
+  <capfList><capf><phonePort>$2</phonePort><processNodeName>$1</processNodeName></capf></capfList>
+  <TVS><members><member priority=\"0\"><port>$4</port><address>$3</address></member></members></TVS>" \
+        >t/SEP001122334455.cnf.xml
+    sign t SEP001122334455.cnf.xml
+}
+with_services_itl() { # the good ITLFile.tlv, plus the given records
+    tlv t/ITLFile.tlv --version 1.1 --sast sast.pem --sast sast2.pem --ccm-tftp asterisk.pem \
+        --tftp apache-ec.pem "$@"
+}
+# A match: each names its own host (case does not matter in a host name).
+fresh
+with_services_itl --capf capf.pem --tvs tvs.pem
+services capf.example.com 3804 TVS.Example.com 2445
+audit 0 t
+expect_out '^  no problems$'
+# A missing TVS certificate.
+fresh
+with_services_itl --capf capf.pem
+services capf.example.com 3804 tvs.example.com 2445
+audit 0 t
+expect_finding SEP001122334455.cnf.xml warning config-tvs-cert
+expect_out 'points phones at TVS on tvs\.example\.com, but ITLFile\.tlv holds no TVS certificate'
+expect_only_rules config-tvs-cert
+expect_out '^  config-tvs-cert +warning +1 TVS server without a matching TVS certificate$'
+expect_out '^Accepted: a phone would accept this \(1 warning\)$'
+# --json carries the finding.
+expect_status 0 ciscosec verify tftpboot "${AT[@]}" --json t
+if python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+f = [x for x in d["findings"] if x["rule"] == "config-tvs-cert"]
+assert len(f) == 1 and f[0]["severity"] == "warning", f
+assert f[0]["file"] == "SEP001122334455.cnf.xml" and "tvs.example.com" in f[0]["message"], f
+' "$WORK/out" 2>"$WORK/py"; then pass; else fail "verify tftpboot --json: $(tail -n 1 "$WORK/py")"; fi
+# CAPF on the wrong host: the CAPF certificate is for another one.
+fresh
+with_services_itl --capf capf.pem --tvs tvs.pem
+services pbx.example.com 3804 tvs.example.com 2445
+audit 0 t
+expect_finding SEP001122334455.cnf.xml warning config-capf-cert "CN=capf.example.com,O=CAPF,OU=CAPF"
+expect_out 'points phones at CAPF on pbx\.example\.com, but no CAPF certificate in ITLFile\.tlv is for that host'
+expect_only_rules config-capf-cert
+# The TVS certificate in another role only (APP-SERVER), and a port that is
+# none.
+fresh
+with_services_itl --capf capf.pem --app-server tvs.pem
+services capf.example.com 99999 tvs.example.com 2445
+audit 0 t
+expect_out 'points phones at CAPF on capf\.example\.com port .99999., which is not a TCP port'
+expect_out 'ITLFile\.tlv holds no TVS certificate'
+expect_only_rules config-capf-cert config-tvs-cert
+# Without a host.
+fresh
+with_services_itl --capf capf.pem --tvs tvs.pem
+services '' 3804 tvs.example.com 2445
+audit 0 t
+expect_out '<capfList> has a <capf> without a host \(<processNodeName>\)'
+expect_only_rules config-capf-cert
 
 # --- encrypted configurations -------------------------------------------------------
 # enc-companion: the .sgn that announces the encrypted file is missing.
