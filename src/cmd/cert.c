@@ -11,11 +11,12 @@
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
 #include "../json.h"
+#include "../passphrase.h"
 
 #define SHOW_WIDTH 21 /* "SHA-256 Fingerprint: " */
 #define SECONDS_PER_DAY 86400
 
-enum { OPT_FORCE = 256, OPT_JSON };
+enum { OPT_FORCE = 256, OPT_JSON, OPT_ENCRYPT, OPT_NO_ENCRYPT, OPT_CA };
 
 /* --- shared option handling ------------------------------------------------- */
 
@@ -36,31 +37,39 @@ static void usage_new(const cli_ctx *cli)
 {
     printf("Usage: %s%s --common CN --organization O --unit OU [OPTIONS] [FILE]\n", cli->prog,
            cli->legacy ? "" : " new");
-    printf("Make a private key and a self-signed certificate for a phone's trust list,\n"
-           "and write both (key first, PEM) to FILE, created with mode 0600. FILE\n"
-           "defaults to the common name with every character other than A-Z, a-z,\n"
-           "0-9 and '-' replaced by '_', plus .pem. An existing FILE is never\n"
-           "replaced without --force: phones refuse trust lists signed by a\n"
-           "regenerated SAST key.\n"
-           "\n"
-           "  -c, --common NAME        common name (CN), required; also the DNS name\n"
-           "  -o, --organization NAME  organization (O), required\n"
-           "  -u, --unit NAME          organizational unit (OU), required\n"
-           "  -l, --locality NAME      locality (L)\n"
-           "  -s, --state NAME         state or province (ST)\n"
-           "  -C, --country CC         country (C), two letters\n"
-           "  -b, --bits N             RSA key size, a multiple of 8 from 512 to 4096\n"
-           "                           (also --key-size); default 2048, the most\n"
-           "                           phones support\n"
-           "  -E, --curve NAME         an EC key instead: secp256r1 (prime256v1),\n"
-           "                           secp384r1 or secp521r1\n"
-           "  -y, --years N            validity in years from today; default 10\n"
-           "  -d, --digest DIGEST      sha1, sha256 or sha512; default sha256\n"
-           "  -f, --file FILE          the file to write (also --output, or FILE last)\n"
-           "      --force              replace an existing FILE\n"
-           "  -H, -h, --help           print this help\n"
-           "\n"
-           "Exit status: 0 written, 2 usage or I/O error.\n");
+    printf(
+        "Make a private key and a self-signed certificate for a phone's trust list,\n"
+        "and write both (key first, PEM) to FILE, created with mode 0600. FILE\n"
+        "defaults to the common name with every character other than A-Z, a-z,\n"
+        "0-9 and '-' replaced by '_', plus .pem. An existing FILE is never\n"
+        "replaced without --force: phones refuse trust lists signed by a\n"
+        "regenerated SAST key.\n"
+        "\n"
+        "  -c, --common NAME        common name (CN), required; also the DNS name\n"
+        "  -o, --organization NAME  organization (O), required\n"
+        "  -u, --unit NAME          organizational unit (OU), required\n"
+        "  -l, --locality NAME      locality (L)\n"
+        "  -s, --state NAME         state or province (ST)\n"
+        "  -C, --country CC         country (C), two letters\n"
+        "  -b, --bits N             RSA key size, a multiple of 8 from 512 to 4096\n"
+        "                           (also --key-size); default 2048, the most\n"
+        "                           phones support\n"
+        "  -E, --curve NAME         an EC key instead: secp256r1 (prime256v1),\n"
+        "                           secp384r1 or secp521r1\n"
+        "  -y, --years N            validity in years from today; default 10\n"
+        "  -d, --digest DIGEST      sha1, sha256 or sha512; default sha256\n"
+        "  -f, --file FILE          the file to write (also --output, or FILE last)\n"
+        "      --force              replace an existing FILE\n"
+        "      --encrypt            write the key encrypted with a passphrase\n"
+        "                           (PKCS#8, AES-256-CBC, PBKDF2-HMAC-SHA256);\n"
+        "                           implied by --passphrase-file or --passphrase-env\n"
+        "      --no-encrypt         write the key unencrypted, without a warning\n" PASSPHRASE_HELP
+        "      --ca                 the CAPF issuer profile: keyUsage (critical)\n"
+        "                           digitalSignature and keyCertSign only, for a\n"
+        "                           certificate that signs phones' LSCs\n"
+        "  -H, -h, --help           print this help\n"
+        "\n"
+        "Exit status: 0 written, 2 usage or I/O error.\n");
 }
 
 typedef struct new_options {
@@ -68,6 +77,8 @@ typedef struct new_options {
     const char *file;
     bool force;
     bool bits_given;
+    bool encrypt, no_encrypt;
+    passphrase_opts pass;
 } new_options;
 
 /* clang-format off */
@@ -86,6 +97,10 @@ static const struct option new_long_options[] = {
     {"file", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'f'},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"encrypt", no_argument, NULL, OPT_ENCRYPT},
+    {"no-encrypt", no_argument, NULL, OPT_NO_ENCRYPT},
+    PASSPHRASE_LONG_OPTIONS,
+    {"ca", no_argument, NULL, OPT_CA},
     {"help", no_argument, NULL, 'H'},
     {NULL, 0, NULL, 0},
 };
@@ -149,6 +164,19 @@ static int parse_new_option(void *opts, int opt, const cli_ctx *cli)
     case OPT_FORCE:
         o->force = true;
         return CS_OK;
+    case OPT_ENCRYPT:
+        o->encrypt = true;
+        return CS_OK;
+    case OPT_NO_ENCRYPT:
+        o->no_encrypt = true;
+        return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        o->encrypt = true;
+        return passphrase_option(&o->pass, opt, cli);
+    case OPT_CA:
+        r->issuer = true;
+        return CS_OK;
     default:
         return cli_usage_error(cli, "invalid option");
     }
@@ -172,6 +200,9 @@ static int parse_new_args(int argc, char **argv, const cli_ctx *cli, new_options
     }
     if (o->bits_given && o->req.key_type == CS_KEY_EC)
         return cli_usage_error(cli, "--bits and --curve cannot be used together");
+    if (o->encrypt && o->no_encrypt)
+        return cli_usage_error(cli, "--encrypt and --no-encrypt cannot be used together");
+    o->pass.confirm = true;
     return CS_OK;
 }
 
@@ -208,14 +239,26 @@ static int refuse_existing(const char *path, const cli_ctx *cli)
                     path);
 }
 
-static void warn_about_key(const cs_cert_request *req, const char *path, const cli_ctx *cli)
+static bool rsa_can_sign_files(size_t bits)
 {
+    return bits == 512 || bits == 1024 || bits == 2048;
+}
+
+static void warn_about_key(const new_options *o, const char *path, const cli_ctx *cli)
+{
+    const cs_cert_request *req = &o->req;
     if (req->key_type != CS_KEY_RSA)
         return;
+    /* Any RSA key that can sign trust lists may become the SAST key, the
+     * root of trust of every phone. mkcert's command line stays quiet. */
+    if (!o->encrypt && !o->no_encrypt && !cli->legacy && rsa_can_sign_files(req->rsa_bits))
+        cli_warn(cli, path,
+                 "the private key is written unencrypted; as a SAST key it is the root of "
+                 "trust of every phone (--encrypt protects it, --no-encrypt silences this)");
     if (req->rsa_bits > CS_PHONE_MAX_RSA_BITS)
         cli_warn(cli, path, "RSA key of %u bits: phones support RSA keys up to %u bits",
                  req->rsa_bits, CS_PHONE_MAX_RSA_BITS);
-    else if (req->rsa_bits != 512 && req->rsa_bits != 1024 && req->rsa_bits != 2048)
+    else if (!rsa_can_sign_files(req->rsa_bits))
         cli_warn(cli, path,
                  "RSA key of %u bits: it cannot sign trust lists or configuration files "
                  "(512, 1024 or 2048 bits only)",
@@ -233,14 +276,25 @@ static int write_new(const new_options *o, const char *path, const cli_ctx *cli)
         return refuse_existing(path, cli);
     if (cs_output_open(&out, path, 0600, &err) != CS_OK)
         return cli_file_fail(cli, path, CS_ERROR, &err);
-    warn_about_key(&o->req, path, cli);
+    warn_about_key(o, path, cli);
 
-    cs_buf pem = CS_BUF_INIT;
-    pem.secret = true;
-    int rc = cs_cert_generate(&o->req, &pem, &err);
+    cs_buf pem = CS_BUF_INIT, phrase = CS_BUF_INIT;
+    pem.secret = phrase.secret = true;
+    cs_cert_request req = o->req;
+    int rc = CS_OK;
+    if (o->encrypt) {
+        cs_passphrase source = passphrase_source(&o->pass);
+        rc = source.get(source.ctx, path, &phrase, &err);
+        if (rc == CS_OK && phrase.len == 0)
+            rc = cs_fail(&err, CS_ERROR, "the passphrase is empty");
+        req.key_passphrase = cs_buf_bytes(&phrase);
+    }
+    if (rc == CS_OK)
+        rc = cs_cert_generate(&req, &pem, &err);
     if (rc == CS_OK)
         rc = cs_output_write(&out, pem.data, pem.len, &err);
     cs_buf_release(&pem);
+    cs_buf_release(&phrase);
     if (rc != CS_OK) {
         cs_output_abort(&out);
         return cli_file_fail(cli, path, CS_ERROR, &err);
@@ -356,14 +410,16 @@ static void usage_show(const cli_ctx *cli)
            "key, and the trust-list roles it can fill for a phone.\n"
            "\n"
            "      --json               print each report as a JSON document\n"
-           "                           (docs/json.md)\n"
+           "                           (docs/json.md)\n" PASSPHRASE_HELP
+           "                           (show asks for none: without one, an encrypted\n"
+           "                           key is reported but not checked)\n"
            "  -H, -h, --help           print this help\n"
            "\n"
            "Exit status: 0 all usable, 1 a certificate expired or not yet valid, or\n"
            "a private key that does not match, 2 usage, I/O or format error.\n");
 }
 
-typedef enum key_state { KEY_NONE, KEY_MATCHES, KEY_MISMATCH } key_state;
+typedef enum key_state { KEY_NONE, KEY_MATCHES, KEY_MISMATCH, KEY_ENCRYPTED } key_state;
 typedef enum validity { VALID, EXPIRED, NOT_YET_VALID } validity;
 
 /* What a phone can do with a certificate. */
@@ -385,11 +441,6 @@ typedef struct cert_facts {
     long long days; /* left, since expiry, or until valid */
     phone_use use;
 } cert_facts;
-
-static bool rsa_can_sign_files(size_t bits)
-{
-    return bits == 512 || bits == 1024 || bits == 2048;
-}
 
 static phone_use phone_use_of(const cs_cert *cert, key_state key)
 {
@@ -413,7 +464,8 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
             !rsa_can_sign_files(bits) ? "no: phones take signatures of 512, 1024 or 2048 bits"
             : key == KEY_MATCHES      ? "yes: trust lists as SAST, configuration files as TFTP"
             : key == KEY_MISMATCH     ? "no: the private key does not match"
-                                      : "no: the file holds no private key";
+            : key == KEY_ENCRYPTED ? "unknown: the private key is encrypted (give its passphrase)"
+                                   : "no: the file holds no private key";
         break;
     case CS_KEY_EC:
         if (cs_cert_curve(cert) == CS_CURVE_OTHER) {
@@ -431,15 +483,23 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
     return use;
 }
 
-static int gather(const char *path, time_t now, cert_facts *f, const cli_ctx *cli)
+/* An encrypted key is checked only when its passphrase was given: show
+ * does not stop to ask for it. */
+static int gather(const char *path, const passphrase_opts *pass, time_t now, cert_facts *f,
+                  const cli_ctx *cli)
 {
     cs_key *key;
     cs_error err;
+    bool encrypted;
     *f = (cert_facts){.path = path};
-    if (cs_cert_file_load(path, &f->cert, &key, &err) != CS_OK)
+    cs_passphrase source = passphrase_source(pass);
+    if (cs_cert_file_load(path, passphrase_given(pass) ? &source : NULL, &f->cert, &key, &encrypted,
+                          &err) != CS_OK)
         return cli_file_fail(cli, path, CS_ERROR, &err);
     if (key != NULL)
         f->key = cs_key_matches_cert(key, f->cert, &err) == CS_OK ? KEY_MATCHES : KEY_MISMATCH;
+    else if (encrypted)
+        f->key = KEY_ENCRYPTED;
     cs_key_free(key);
 
     cs_cert_validity(f->cert, &f->not_before, &f->not_after);
@@ -468,7 +528,11 @@ static void rfc3339(int64_t when, char text[32])
 
 static const char *key_state_name(key_state key)
 {
-    return key == KEY_MATCHES ? "yes" : key == KEY_MISMATCH ? "mismatch" : "no";
+    static const char *const names[] = {[KEY_NONE] = "no",
+                                        [KEY_MATCHES] = "yes",
+                                        [KEY_MISMATCH] = "mismatch",
+                                        [KEY_ENCRYPTED] = "encrypted"};
+    return names[key];
 }
 
 static const char *key_algorithm(const cs_cert *cert)
@@ -623,13 +687,18 @@ static int print_json(const cert_facts *f, const cli_ctx *cli)
     return json_emit(o, cli);
 }
 
-static int show_one(const char *path, time_t now, bool json, const cli_ctx *cli)
+typedef struct show_options {
+    bool json;
+    passphrase_opts pass;
+} show_options;
+
+static int show_one(const char *path, time_t now, const show_options *o, const cli_ctx *cli)
 {
     cert_facts f;
-    int rc = gather(path, now, &f, cli);
+    int rc = gather(path, &o->pass, now, &f, cli);
     if (rc != CS_OK)
         return rc;
-    if (json)
+    if (o->json)
         rc = print_json(&f, cli);
     else
         print_text(&f);
@@ -650,11 +719,17 @@ static int show_one(const char *path, time_t now, bool json, const cli_ctx *cli)
 
 static int show_option(void *opts, int opt, const cli_ctx *cli)
 {
-    bool *json = opts;
-    if (opt != OPT_JSON)
+    show_options *o = opts;
+    switch (opt) {
+    case OPT_JSON:
+        o->json = true;
+        return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->pass, opt, cli);
+    default:
         return cli_usage_error(cli, "invalid option");
-    *json = true;
-    return CS_OK;
+    }
 }
 
 static int cert_show(int argc, char **argv, const cli_ctx *cli)
@@ -662,14 +737,15 @@ static int cert_show(int argc, char **argv, const cli_ctx *cli)
     /* clang-format off */
     static const struct option long_options[] = {
         {"json", no_argument, NULL, OPT_JSON},
+        PASSPHRASE_LONG_OPTIONS,
         {"help", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
     /* clang-format on */
     static const cli_options spec = {"", long_options, show_option, usage_show};
-    bool json = false;
+    show_options o = {0};
     int first;
-    int parsed = cli_parse_options(&spec, &json, &argc, argv, &first, cli);
+    int parsed = cli_parse_options(&spec, &o, &argc, argv, &first, cli);
     if (parsed != CS_OK)
         return cli_finish(cli, parsed == -1 ? CS_OK : parsed);
     if (first >= argc)
@@ -677,7 +753,7 @@ static int cert_show(int argc, char **argv, const cli_ctx *cli)
     int worst = CS_OK;
     time_t now = time(NULL);
     for (int i = first; i < argc; i++) {
-        int rc = show_one(argv[i], now, json, cli);
+        int rc = show_one(argv[i], now, &o, cli);
         if (rc > worst)
             worst = rc; /* an error (2) outranks an invalid certificate (1) */
     }

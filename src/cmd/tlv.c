@@ -6,6 +6,7 @@
 #include "ciscosec/fileio.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
+#include "../passphrase.h"
 #include "../json.h"
 
 /* Trust lists from real deployments are a few KiB; phones take 64 KiB. */
@@ -48,7 +49,7 @@ static void usage(const cli_ctx *cli)
            "  -F, --filename NAME      name stored in the header; default the\n"
            "                           output's base name\n"
            "      --key KEY            the signer's private key, when it is not in\n"
-           "                           the first --sast file\n"
+           "                           the first --sast file\n" PASSPHRASE_HELP
            "  -H, -h, --help           print this help\n"
            "\n"
            "SOURCE_DATE_EPOCH, when set, is the timestamp written (reproducible builds).\n"
@@ -73,6 +74,7 @@ typedef struct tlv_options {
     uint8_t digest_code;
     const char *filename;
     const char *key_path;
+    passphrase_opts pass;
     bool json;
 } tlv_options;
 
@@ -92,6 +94,7 @@ static const struct option long_options[] = {
     {"digest", required_argument, NULL, 'd'},
     {"filename", required_argument, NULL, 'F'},
     {"key", required_argument, NULL, OPT_KEY},
+    PASSPHRASE_LONG_OPTIONS,
     {"json", no_argument, NULL, OPT_JSON},
     {NULL, 0, NULL, 0},
 };
@@ -151,6 +154,9 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
     case 'F':
         o->filename = optarg;
         return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->pass, opt, cli);
     case OPT_KEY:
         o->key_path = optarg;
         return CS_OK;
@@ -433,7 +439,8 @@ static int load_certificates(const tlv_options *o, const record_arg *signer_arg,
 {
     cs_error err;
     const char *failed;
-    if (cs_signer_load(signer, signer_arg->path, o->key_path, &failed, &err) != CS_OK)
+    cs_passphrase pass = passphrase_source(&o->pass);
+    if (cs_signer_load(signer, signer_arg->path, o->key_path, &pass, &failed, &err) != CS_OK)
         return cli_file_fail(cli, failed, CS_ERROR, &err);
     cli_warn_exposed_key(cli, o->key_path != NULL ? o->key_path : signer_arg->path);
     for (size_t i = 0; i < o->count; i++) {

@@ -10,10 +10,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/pem.h>
+
 #if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
 
+#include "ciscosec/certgen.h"
 #include "ciscosec/fileio.h"
 #include "ciscosec/names.h"
 
@@ -210,8 +213,12 @@ static size_t parse_len(const cs_buf *buf)
     return buf->len + 1;
 }
 
+/* Every certificate or key file is read into a secret buffer, wiped when
+ * it is released: a PEM file may hold a private key beside the
+ * certificate. */
 static int read_pem_file(const char *path, cs_buf *buf, cs_error *err)
 {
+    buf->secret = true;
     int rc = cs_read_file(path, MAX_PEM_FILE, buf, err);
     if (rc == CS_OK)
         (void)cs_buf_str(buf); /* NUL after the bytes */
@@ -251,14 +258,7 @@ int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err)
 
 int cs_cert_load_file(const char *path, cs_cert **out, cs_error *err)
 {
-    cs_buf buf = CS_BUF_INIT;
-    int rc = read_pem_file(path, &buf, err);
-    if (rc == CS_OK) {
-        bool pem = is_pem(buf.data, parse_len(&buf));
-        rc = cs_cert_parse(buf.data, pem ? parse_len(&buf) : buf.len, out, err);
-    }
-    cs_buf_release(&buf);
-    return rc;
+    return cs_cert_file_load(path, NULL, out, NULL, NULL, err);
 }
 
 void cs_cert_free(cs_cert *cert)
@@ -370,38 +370,158 @@ int cs_cert_verify(const cs_cert *cert, cs_md md, const uint8_t *digest, const u
 
 /* --- private keys ------------------------------------------------------ */
 
-int cs_key_parse(const uint8_t *data, size_t len, cs_key **out, cs_error *err)
+int crypto_pk_parse(mbedtls_pk_context *pk, const unsigned char *data, size_t len,
+                    cs_bytes passphrase)
+{
+#if MBEDTLS_VERSION_MAJOR >= 3
+    return mbedtls_pk_parse_key(pk, data, len, passphrase.data, passphrase.len, crypto_rng, NULL);
+#else
+    return mbedtls_pk_parse_key(pk, data, len, passphrase.data, passphrase.len);
+#endif
+}
+
+#define ENCRYPTED_PKCS8_BEGIN "-----BEGIN ENCRYPTED PRIVATE KEY-----"
+#define ENCRYPTED_PKCS8_END "-----END ENCRYPTED PRIVATE KEY-----"
+
+bool cs_key_pem_is_encrypted(const char *text)
+{
+    return strstr(text, ENCRYPTED_PKCS8_BEGIN) != NULL ||
+           strstr(text, "Proc-Type: 4,ENCRYPTED") != NULL;
+}
+
+static int key_parse_fail(int mbed_rc, cs_error *err)
+{
+    if (mbed_rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED)
+        return cs_fail(err, CS_ERROR, "the private key is encrypted and no passphrase was given");
+    if (mbed_rc == MBEDTLS_ERR_PK_PASSWORD_MISMATCH)
+        return cs_fail(err, CS_ERROR, "wrong passphrase for the private key");
+    return crypto_fail(err, CS_ERROR, mbed_rc, "invalid private key");
+}
+
+/* "ENCRYPTED PRIVATE KEY": PBES2 with AES here (crypto_pkcs8_decrypt),
+ * other schemes by mbedTLS. */
+static int parse_encrypted_pkcs8(mbedtls_pk_context *pk, const uint8_t *pem_text, size_t len,
+                                 cs_bytes passphrase, cs_error *err)
+{
+    if (passphrase.data == NULL)
+        return key_parse_fail(MBEDTLS_ERR_PK_PASSWORD_REQUIRED, err);
+    mbedtls_pem_context pem;
+    mbedtls_pem_init(&pem);
+    size_t used = 0;
+    int rc = mbedtls_pem_read_buffer(&pem, ENCRYPTED_PKCS8_BEGIN, ENCRYPTED_PKCS8_END, pem_text,
+                                     NULL, 0, &used);
+    if (rc != 0)
+        rc = crypto_fail(err, CS_ERROR, rc, "invalid encrypted private key");
+    else
+        rc = crypto_pkcs8_decrypt(pem.MBEDTLS_PRIVATE(buf), pem.MBEDTLS_PRIVATE(buflen), passphrase,
+                                  pk, err);
+    mbedtls_pem_free(&pem); /* wipes the DER */
+    if (rc == CRYPTO_NOT_PBES2) {
+        int mrc = crypto_pk_parse(pk, pem_text, len, passphrase);
+        rc = mrc == 0 ? CS_OK : key_parse_fail(mrc, err);
+    }
+    return rc;
+}
+
+/* passphrase.data is NULL when there is none. */
+static int key_parse(const uint8_t *data, size_t len, cs_bytes passphrase, cs_key **out,
+                     cs_error *err)
 {
     crypto_setup();
     cs_key *key = calloc(1, sizeof *key);
     if (key == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     mbedtls_pk_init(&key->pk);
-#if MBEDTLS_VERSION_MAJOR >= 3
-    int rc = mbedtls_pk_parse_key(&key->pk, data, len, NULL, 0, crypto_rng, NULL);
-#else
-    int rc = mbedtls_pk_parse_key(&key->pk, data, len, NULL, 0);
-#endif
-    if (rc != 0) {
+    int rc;
+    if (is_pem(data, len) && strstr((const char *)data, ENCRYPTED_PKCS8_BEGIN) != NULL) {
+        rc = parse_encrypted_pkcs8(&key->pk, data, len, passphrase, err);
+    } else {
+        int mrc = crypto_pk_parse(&key->pk, data, len, passphrase);
+        rc = mrc == 0 ? CS_OK : key_parse_fail(mrc, err);
+    }
+    if (rc != CS_OK) {
         cs_key_free(key);
-        if (rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || rc == MBEDTLS_ERR_PK_PASSWORD_MISMATCH)
-            return cs_fail(err, CS_ERROR, "the private key is encrypted with a passphrase");
-        return crypto_fail(err, CS_ERROR, rc, "invalid private key");
+        return rc;
     }
     *out = key;
     return CS_OK;
 }
 
-int cs_key_load_file(const char *path, cs_key **out, cs_error *err)
+int cs_key_parse(const uint8_t *data, size_t len, cs_key **out, cs_error *err)
+{
+    return key_parse(data, len, (cs_bytes){NULL, 0}, out, err);
+}
+
+int cs_key_parse_encrypted(const uint8_t *data, size_t len, cs_bytes passphrase, cs_key **out,
+                           cs_error *err)
+{
+    static const uint8_t empty[1];
+    if (passphrase.data == NULL)
+        passphrase.data = empty; /* an empty passphrase is still one */
+    return key_parse(data, len, passphrase, out, err);
+}
+
+/* The key of a file already read (NUL-terminated), asking pass for the
+ * passphrase when the key is encrypted. */
+static int key_from_text(const char *path, const cs_buf *text, const cs_passphrase *pass,
+                         cs_key **out, cs_error *err)
+{
+    const char *pem = (const char *)text->data;
+    if (!cs_key_pem_is_encrypted(pem))
+        return cs_key_parse(text->data, parse_len(text), out, err);
+    if (pass == NULL)
+        return key_parse_fail(MBEDTLS_ERR_PK_PASSWORD_REQUIRED, err);
+    cs_buf phrase = CS_BUF_INIT;
+    phrase.secret = true;
+    int rc = pass->get(pass->ctx, path, &phrase, err);
+    if (rc == CS_OK && phrase.failed)
+        rc = cs_fail(err, CS_ERROR, "out of memory");
+    if (rc == CS_OK)
+        rc = cs_key_parse_encrypted(text->data, parse_len(text), cs_buf_bytes(&phrase), out, err);
+    cs_buf_release(&phrase);
+    return rc;
+}
+
+int cs_cert_file_load(const char *path, const cs_passphrase *pass, cs_cert **cert, cs_key **key,
+                      bool *key_encrypted, cs_error *err)
+{
+    *cert = NULL;
+    if (key != NULL)
+        *key = NULL;
+    if (key_encrypted != NULL)
+        *key_encrypted = false;
+    cs_buf buf = CS_BUF_INIT;
+    int rc = read_pem_file(path, &buf, err);
+    /* PEM goes to mbedTLS with its terminating NUL counted; DER without. */
+    bool pem = rc == CS_OK && is_pem(buf.data, parse_len(&buf)) &&
+               strlen((const char *)buf.data) == buf.len;
+    if (rc == CS_OK)
+        rc = cs_cert_parse(buf.data, pem ? parse_len(&buf) : buf.len, cert, err);
+    bool has_key = rc == CS_OK && key != NULL && pem &&
+                   strstr((const char *)buf.data, "PRIVATE KEY-----") != NULL;
+    bool encrypted = has_key && cs_key_pem_is_encrypted((const char *)buf.data);
+    if (key_encrypted != NULL)
+        *key_encrypted = encrypted;
+    /* A caller that passes key_encrypted can do without an encrypted key. */
+    if (has_key && (!encrypted || pass != NULL || key_encrypted == NULL))
+        rc = key_from_text(path, &buf, pass, key, err);
+    if (rc != CS_OK) {
+        cs_cert_free(*cert);
+        *cert = NULL;
+    }
+    cs_buf_release(&buf);
+    return rc;
+}
+
+int cs_key_load_file(const char *path, const cs_passphrase *pass, cs_key **out, cs_error *err)
 {
     cs_buf buf = CS_BUF_INIT;
-    buf.secret = true;
     int rc = read_pem_file(path, &buf, err);
     if (rc == CS_OK) {
         if (strstr((const char *)buf.data, "PRIVATE KEY-----") == NULL)
             rc = cs_fail(err, CS_ERROR, "no private key in the file");
         else
-            rc = cs_key_parse(buf.data, parse_len(&buf), out, err);
+            rc = key_from_text(path, &buf, pass, out, err);
     }
     cs_buf_release(&buf);
     return rc;
