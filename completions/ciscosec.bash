@@ -17,7 +17,7 @@ declare -gA _ciscosec_options=(
     [tlv/build]='-s|--sast=pem -c|--ccm=pem -t|--tftp=pem -C|--ccm-tftp=pem
         -A|--capf=pem -a|--app-server=pem -T|--tvs=pem -v|--version=1.0,1.1
         -d|--digest=sha1,sha512 -F|--filename=text --key=pem
-        --passphrase-file=file --passphrase-env=text'
+        --passphrase-file=file --passphrase-env=text --strict'
     [tlv/parse]='--json'
     [sgn/build]='-t|--tftp=pem -c|--certificate=pem -d|--digest=sha1,sha256,sha512
         -F|--filename=text --key=pem -j|--jobs=jobs
@@ -31,16 +31,17 @@ declare -gA _ciscosec_options=(
         -d|--digest=sha1,sha256,sha512 -f|--file|--output=pem --force
         --encrypt --no-encrypt --passphrase-file=file --passphrase-env=text --ca'
     [cert/hash]='-d|--digest=sha1,sha512'
-    [cert/show]='--json --passphrase-file=file --passphrase-env=text'
+    [cert/show]='--json --strict --passphrase-file=file --passphrase-env=text'
     [enc/build]='-t|--tftp=pem -c|--certificate=pem -d|--digest=sha1,sha512 --keep
         --certificate-dir=dir -j|--jobs=jobs --passphrase-file=file --passphrase-env=text'
     [enc/parse]='-t|--tftp=pem --json'
     [enc/decrypt]='-k|--key=pem -t|--tftp=pem --keep --passphrase-file=file --passphrase-env=text'
-    [verify/file]='-i|--itl=tlv --at=text --json'
-    [verify/rollover]='--at=text --json'
+    [verify/file]='-i|--itl=tlv --at=text --json --strict'
+    [verify/rollover]='--at=text --json --strict'
     [verify/tls]='-i|--itl=tlv -r|--role=ccm,tftp,app-server -n|--servername=text
-        -t|--timeout=text --at=text --json'
-    [verify/tftpboot]='--at=text --json'
+        -t|--timeout=text --at=text --json --strict --client-cert=pem --client-key=pem
+        --passphrase-file=file --passphrase-env=text'
+    [verify/tftpboot]='--at=text --json --strict'
     [verify/srtp]='--json'
 )
 

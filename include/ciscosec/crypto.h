@@ -51,12 +51,20 @@ typedef struct cs_passphrase {
     void *ctx;
 } cs_passphrase;
 
-/* Certificates. A PEM file may hold other blocks (a private key) too: the
- * first certificate in it is taken. DER is accepted as well. The file's
- * bytes are wiped after parsing, since they may hold a key. */
+/* Certificates. A PEM file may hold other blocks (a private key) too, and
+ * several certificates (a chain): its leaf, the first certificate that
+ * signs none of the others, is the one taken. DER is accepted as well.
+ * The file's bytes are wiped after parsing, since they may hold a key. */
 int cs_cert_load_file(const char *path, cs_cert **out, cs_error *err);
 int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err);
 void cs_cert_free(cs_cert *cert);
+/* A chain file's certificates: how many, and a copy of each (0 is the
+ * leaf; the others follow in the file's order). */
+size_t cs_cert_count(const cs_cert *cert);
+int cs_cert_at(const cs_cert *cert, size_t i, cs_cert **out, cs_error *err);
+/* Whether issuer's subject is cert's issuer and its key checks cert's
+ * signature. */
+bool cs_cert_signed_by(const cs_cert *cert, const cs_cert *issuer);
 cs_bytes cs_cert_der(const cs_cert *cert);
 /* The serial number as minimal unsigned big-endian bytes (no sign byte). */
 cs_bytes cs_cert_serial(const cs_cert *cert);

@@ -16,7 +16,7 @@
 #define SHOW_WIDTH 21 /* "SHA-256 Fingerprint: " */
 #define SECONDS_PER_DAY 86400
 
-enum { OPT_FORCE = 256, OPT_JSON, OPT_ENCRYPT, OPT_NO_ENCRYPT, OPT_CA };
+enum { OPT_FORCE = 256, OPT_JSON, OPT_ENCRYPT, OPT_NO_ENCRYPT, OPT_CA, OPT_STRICT };
 
 /* --- shared option handling ------------------------------------------------- */
 
@@ -403,20 +403,25 @@ static int cert_hash(int argc, char **argv, const cli_ctx *cli)
 
 static void usage_show(const cli_ctx *cli)
 {
-    printf("Usage: %s show [--json] FILE...\n", cli->prog);
-    printf("Describe each file's certificate (the first of a PEM file, or a DER file):\n"
+    printf("Usage: %s show [--json] [--strict] FILE...\n", cli->prog);
+    printf("Describe each file's certificate (the leaf of a PEM chain, or a DER file):\n"
            "names, serial number, validity, key, fingerprints, the MD5 that phone\n"
            "configurations call certHash, whether the file holds the matching private\n"
-           "key, and the trust-list roles it can fill for a phone.\n"
+           "key, the trust-list roles it can fill for a phone, and whether its subject\n"
+           "has the CN, O and OU phones need. For a chain, every certificate, leaf\n"
+           "first: which signs which, whether it is complete up to a self-signed root,\n"
+           "and when each expires.\n"
            "\n"
            "      --json               print each report as a JSON document\n"
-           "                           (docs/json.md)\n" PASSPHRASE_HELP
+           "                           (docs/json.md)\n"
+           "      --strict             a subject without CN, O or OU is exit 1\n" PASSPHRASE_HELP
            "                           (show asks for none: without one, an encrypted\n"
            "                           key is reported but not checked)\n"
            "  -H, -h, --help           print this help\n"
            "\n"
-           "Exit status: 0 all usable, 1 a certificate expired or not yet valid, or\n"
-           "a private key that does not match, 2 usage, I/O or format error.\n");
+           "Exit status: 0 all usable, 1 a certificate expired or not yet valid, a\n"
+           "private key that does not match, or (--strict) missing names, 2 usage, I/O\n"
+           "or format error.\n");
 }
 
 typedef enum key_state { KEY_NONE, KEY_MATCHES, KEY_MISMATCH, KEY_ENCRYPTED } key_state;
@@ -431,6 +436,57 @@ typedef struct phone_use {
     const char *sign_text;
 } phone_use;
 
+/* The certificates of a file, leaf first, then up the chain: each link
+ * signed by the next, as far as the file goes; then any others. */
+#define MAX_SHOWN_CHAIN 16
+typedef struct chain {
+    cs_cert *certs[MAX_SHOWN_CHAIN];
+    size_t count;
+    size_t links;   /* certs[0 .. links) is the leaf's chain */
+    bool complete;  /* it ends in a self-signed certificate */
+    bool truncated; /* the file holds more than MAX_SHOWN_CHAIN */
+} chain;
+
+/* Moves the certificate that signed certs[at - 1] to certs[at]. */
+static bool next_link(chain *c, size_t at)
+{
+    for (size_t j = at; j < c->count; j++) {
+        if (cs_cert_signed_by(c->certs[at - 1], c->certs[j])) {
+            cs_cert *t = c->certs[at];
+            c->certs[at] = c->certs[j];
+            c->certs[j] = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int chain_load(const cs_cert *file, chain *c, cs_error *err)
+{
+    size_t n = cs_cert_count(file);
+    c->truncated = n > MAX_SHOWN_CHAIN;
+    c->count = 0;
+    for (size_t i = 0; i < n && i < MAX_SHOWN_CHAIN; i++) {
+        int rc = cs_cert_at(file, i, &c->certs[i], err);
+        if (rc != CS_OK)
+            return rc;
+        c->count++;
+    }
+    c->links = c->count > 0 ? 1 : 0;
+    while (c->links > 0 && !cs_cert_is_self_signed(c->certs[c->links - 1]) &&
+           next_link(c, c->links))
+        c->links++;
+    c->complete = c->links > 0 && cs_cert_is_self_signed(c->certs[c->links - 1]);
+    return CS_OK;
+}
+
+static void chain_release(chain *c)
+{
+    for (size_t i = 0; i < c->count; i++)
+        cs_cert_free(c->certs[i]);
+    c->count = 0;
+}
+
 /* Everything `show` reports about one file. */
 typedef struct cert_facts {
     const char *path;
@@ -440,6 +496,9 @@ typedef struct cert_facts {
     validity validity;
     long long days; /* left, since expiry, or until valid */
     phone_use use;
+    const char *missing[CS_CERT_NEEDED_NAMES]; /* CN, O, OU absent */
+    size_t n_missing;
+    chain chain;
 } cert_facts;
 
 static phone_use phone_use_of(const cs_cert *cert, key_state key)
@@ -514,6 +573,12 @@ static int gather(const char *path, const passphrase_opts *pass, time_t now, cer
         f->days = (f->not_after - now) / SECONDS_PER_DAY;
     }
     f->use = phone_use_of(f->cert, f->key);
+    f->n_missing = cs_cert_missing_names(f->cert, f->missing);
+    if (chain_load(f->cert, &f->chain, &err) != CS_OK) {
+        chain_release(&f->chain);
+        cs_cert_free(f->cert);
+        return cli_file_fail(cli, path, CS_ERROR, &err);
+    }
     return CS_OK;
 }
 
@@ -590,7 +655,59 @@ static void text_fingerprint(const char *label, const cs_cert *cert, cs_md md)
     fputc('\n', stdout);
 }
 
-static void print_text(const cert_facts *f)
+static void print_names(const cert_facts *f)
+{
+    char names[32];
+    cs_cert_names_text(f->missing, f->n_missing, names, sizeof names);
+    if (f->n_missing == 0)
+        report_line(stdout, SHOW_WIDTH, "Names:", "CN, O and OU, as phones need");
+    else
+        report_line(stdout, SHOW_WIDTH, "Names:", "no %s: %s", names, CS_CERT_NAMES_RULE);
+}
+
+/* "expires 2030-01-01T00:00:00Z" or "expired 2020-01-01T00:00:00Z". */
+static void print_expiry(const cs_cert *cert, time_t now)
+{
+    int64_t from, to;
+    char when[32];
+    cs_cert_validity(cert, &from, &to);
+    rfc3339(to, when);
+    printf("%s %s", now > to ? "EXPIRED" : now < from ? "not yet valid, expires" : "expires", when);
+}
+
+/* One line per certificate, leaf first: who signs it, and its expiry. */
+static void print_chain(const chain *c, time_t now)
+{
+    if (c->complete)
+        report_line(stdout, SHOW_WIDTH,
+                    "Chain:", "%zu certificates, complete to a self-signed root", c->links);
+    else
+        report_line(stdout, SHOW_WIDTH, "Chain:",
+                    "%zu certificate%s, incomplete: the issuer of the last is not in the file",
+                    c->links, plural((long long)c->links));
+    for (size_t i = 0; i < c->count; i++) {
+        cs_buf name = CS_BUF_INIT;
+        printf("  %zu. ", i + 1);
+        if (cert_name(c->certs[i], false, &name))
+            report_text(stdout, cs_buf_bytes(&name));
+        if (i >= c->links)
+            fputs(", not in the leaf's chain", stdout);
+        else if (cs_cert_is_self_signed(c->certs[i]))
+            fputs(", self-signed", stdout);
+        else if (i + 1 < c->links)
+            printf(", signed by %zu", i + 2);
+        else
+            fputs(", issuer not in the file", stdout);
+        fputs(", ", stdout);
+        print_expiry(c->certs[i], now);
+        fputc('\n', stdout);
+        cs_buf_release(&name);
+    }
+    if (c->truncated)
+        printf("  (only the first %d certificates are shown)\n", MAX_SHOWN_CHAIN);
+}
+
+static void print_text(const cert_facts *f, time_t now)
 {
     const cs_cert *cert = f->cert;
     const int w = SHOW_WIDTH;
@@ -627,6 +744,9 @@ static void print_text(const cert_facts *f)
     report_line(stdout, w, "Private Key:", "%s", key_state_name(f->key));
     report_line(stdout, w, "Roles:", "%s", f->use.roles_text);
     report_line(stdout, w, "Can Sign:", "%s", f->use.sign_text);
+    print_names(f);
+    if (f->chain.count > 1)
+        print_chain(&f->chain, now);
     fputc('\n', stdout);
 }
 
@@ -643,6 +763,31 @@ static void json_fingerprint(json_t *o, const char *field, const cs_cert *cert, 
     uint8_t digest[CS_MAX_DIGEST_SIZE];
     if (fingerprint(cert, md, digest))
         json_object_set_new(o, field, json_hex((cs_bytes){digest, cs_md_size(md)}));
+}
+
+/* The chain, leaf first: each certificate's names, expiry, and the
+ * 0-based index of the one that signed it (null: none in the file). */
+static json_t *json_chain(const chain *c)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < c->count; i++) {
+        json_t *link = json_object();
+        int64_t from, to;
+        char when[32];
+        cs_cert_validity(c->certs[i], &from, &to);
+        rfc3339(to, when);
+        json_name(link, "subject", c->certs[i], false);
+        json_name(link, "issuer", c->certs[i], true);
+        json_object_set_new(link, "not_after", json_string(when));
+        bool self = cs_cert_is_self_signed(c->certs[i]);
+        json_object_set_new(link, "self_signed", json_boolean(self));
+        json_object_set_new(link, "in_chain", json_boolean(i < c->links));
+        json_object_set_new(link, "signed_by",
+                            i + 1 < c->links && !self ? json_integer((json_int_t)(i + 1))
+                                                      : json_null());
+        json_array_append_new(list, link);
+    }
+    return list;
 }
 
 /* The text report's fields in snake_case (docs/json.md). */
@@ -684,11 +829,18 @@ static int print_json(const cert_facts *f, const cli_ctx *cli)
         json_array_append_new(roles, json_string(f->use.roles[i]));
     json_object_set_new(o, "roles", roles);
     json_object_set_new(o, "can_sign", json_boolean(f->use.can_sign));
+    json_t *missing = json_array();
+    for (size_t i = 0; i < f->n_missing; i++)
+        json_array_append_new(missing, json_string(f->missing[i]));
+    json_object_set_new(o, "missing_names", missing);
+    json_object_set_new(o, "chain", json_chain(&f->chain));
+    json_object_set_new(o, "chain_complete", json_boolean(f->chain.complete));
     return json_emit(o, cli);
 }
 
 typedef struct show_options {
     bool json;
+    bool strict;
     passphrase_opts pass;
 } show_options;
 
@@ -701,7 +853,7 @@ static int show_one(const char *path, time_t now, const show_options *o, const c
     if (o->json)
         rc = print_json(&f, cli);
     else
-        print_text(&f);
+        print_text(&f, now);
 
     /* The report goes first, then the reasons for the exit status. */
     fflush(stdout);
@@ -711,8 +863,15 @@ static int show_one(const char *path, time_t now, const show_options *o, const c
     if (rc != CS_ERROR && f.key == KEY_MISMATCH)
         rc =
             cli_fail(cli, CS_INVALID, "'%s': the private key does not match the certificate", path);
+    if (rc != CS_ERROR && f.n_missing > 0 && o->strict) {
+        char names[32];
+        cs_cert_names_text(f.missing, f.n_missing, names, sizeof names);
+        rc = cli_fail(cli, CS_INVALID, "'%s': the certificate's subject has no %s: %s (--strict)",
+                      path, names, CS_CERT_NAMES_RULE);
+    }
     if (f.key != KEY_NONE)
         cli_warn_exposed_key(cli, path);
+    chain_release(&f.chain);
     cs_cert_free(f.cert);
     return rc;
 }
@@ -723,6 +882,9 @@ static int show_option(void *opts, int opt, const cli_ctx *cli)
     switch (opt) {
     case OPT_JSON:
         o->json = true;
+        return CS_OK;
+    case OPT_STRICT:
+        o->strict = true;
         return CS_OK;
     case PASSPHRASE_OPT_FILE:
     case PASSPHRASE_OPT_ENV:
@@ -737,6 +899,7 @@ static int cert_show(int argc, char **argv, const cli_ctx *cli)
     /* clang-format off */
     static const struct option long_options[] = {
         {"json", no_argument, NULL, OPT_JSON},
+        {"strict", no_argument, NULL, OPT_STRICT},
         PASSPHRASE_LONG_OPTIONS,
         {"help", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
@@ -766,7 +929,7 @@ static void usage(const cli_ctx *cli)
 {
     printf("Usage: %s new --common CN --organization O --unit OU [OPTIONS] [FILE]\n"
            "       %s hash [--digest sha1|sha512] CERT\n"
-           "       %s show [--json] FILE...\n"
+           "       %s show [--json] [--strict] FILE...\n"
            "Make self-signed certificates for phones' trust lists (new, also called\n"
            "mkcert), print the base64 digest of a certificate (hash, also called\n"
            "certhash), or describe certificates and what a phone can do with them\n"

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ciscosec/certgen.h"
 #include "ciscosec/fileio.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
@@ -50,6 +51,9 @@ static void usage(const cli_ctx *cli)
            "                           output's base name\n"
            "      --key KEY            the signer's private key, when it is not in\n"
            "                           the first --sast file\n" PASSPHRASE_HELP
+           "      --strict             refuse (exit 1) a certificate whose subject has no\n"
+           "                           CN, O or OU, which phones need; without it, a\n"
+           "                           warning\n"
            "  -H, -h, --help           print this help\n"
            "\n"
            "SOURCE_DATE_EPOCH, when set, is the timestamp written (reproducible builds).\n"
@@ -58,7 +62,7 @@ static void usage(const cli_ctx *cli)
 }
 
 enum mode { MODE_NONE, MODE_BUILD, MODE_PARSE };
-enum { OPT_KEY = 256, OPT_JSON };
+enum { OPT_KEY = 256, OPT_JSON, OPT_STRICT };
 
 typedef struct record_arg {
     uint16_t role;
@@ -76,6 +80,7 @@ typedef struct tlv_options {
     const char *key_path;
     passphrase_opts pass;
     bool json;
+    bool strict;
 } tlv_options;
 
 /* clang-format off */
@@ -96,6 +101,7 @@ static const struct option long_options[] = {
     {"key", required_argument, NULL, OPT_KEY},
     PASSPHRASE_LONG_OPTIONS,
     {"json", no_argument, NULL, OPT_JSON},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {NULL, 0, NULL, 0},
 };
 /* clang-format on */
@@ -159,6 +165,9 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
         return passphrase_option(&o->pass, opt, cli);
     case OPT_KEY:
         o->key_path = optarg;
+        return CS_OK;
+    case OPT_STRICT:
+        o->strict = true;
         return CS_OK;
     case OPT_JSON:
         o->json = true;
@@ -432,6 +441,47 @@ static void warn_large_keys(const tlv_options *o, const cs_tl_entry *entries, co
     }
 }
 
+/* Which certificate of a chain file the list takes. */
+static void note_chains(const tlv_options *o, const cs_tl_entry *entries)
+{
+    for (size_t i = 0; i < o->count; i++) {
+        size_t n = cs_cert_count(entries[i].cert);
+        cs_buf subject = CS_BUF_INIT;
+        cs_error err;
+        if (n > 1 && cs_cert_subject(entries[i].cert, &subject, &err) == CS_OK) {
+            printf("%s: a chain of %zu certificates; the list takes its leaf, ", o->records[i].path,
+                   n);
+            report_text(stdout, cs_buf_bytes(&subject));
+            fputc('\n', stdout);
+        }
+        cs_buf_release(&subject);
+    }
+}
+
+/* The names phones need: a warning, or with --strict a refusal (exit 1,
+ * as for anything a phone would reject). */
+static int check_names(const tlv_options *o, const cs_tl_entry *entries, const cli_ctx *cli)
+{
+    int rc = CS_OK;
+    for (size_t i = 0; i < o->count; i++) {
+        const char *missing[CS_CERT_NEEDED_NAMES];
+        char names[32];
+        size_t n = cs_cert_missing_names(entries[i].cert, missing);
+        if (n == 0)
+            continue;
+        cs_cert_names_text(missing, n, names, sizeof names);
+        if (o->strict) {
+            cli_fail(cli, CS_INVALID, "'%s': the certificate's subject has no %s: %s (--strict)",
+                     o->records[i].path, names, CS_CERT_NAMES_RULE);
+            rc = CS_INVALID;
+        } else {
+            cli_warn(cli, o->records[i].path, "the certificate's subject has no %s: %s", names,
+                     CS_CERT_NAMES_RULE);
+        }
+    }
+    return rc;
+}
+
 /* Loads every record's certificate; the signer's comes from the signer,
  * which holds it with its key. */
 static int load_certificates(const tlv_options *o, const record_arg *signer_arg, cs_signer *signer,
@@ -474,6 +524,10 @@ static int build_tlv(const tlv_options *o, const cli_ctx *cli)
             entries[i] =
                 (cs_tl_entry){o->records[i].role, certs[i] != NULL ? certs[i] : signer.cert};
         warn_large_keys(o, entries, cli);
+        note_chains(o, entries);
+        rc = check_names(o, entries, cli);
+    }
+    if (rc == CS_OK) {
         cs_tl_spec spec = {
             .entries = entries,
             .count = o->count,
@@ -499,7 +553,7 @@ static int build_tlv(const tlv_options *o, const cli_ctx *cli)
         cs_cert_free(certs[i]);
     cs_signer_release(&signer);
     cs_buf_release(&out);
-    return cli_finish(cli, rc == CS_OK ? CS_OK : CS_ERROR);
+    return cli_finish(cli, rc == CS_OK || rc == CS_INVALID ? rc : CS_ERROR);
 }
 
 int cmd_tlv(int argc, char **argv, const cli_ctx *cli)

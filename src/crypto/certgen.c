@@ -762,18 +762,43 @@ bool cs_cert_signature_md(const cs_cert *cert, cs_md *md)
 
 bool cs_cert_is_self_signed(const cs_cert *cert)
 {
-    const mbedtls_x509_crt *c = &cert->crt;
-    if (c->issuer_raw.len != c->subject_raw.len ||
-        memcmp(c->issuer_raw.p, c->subject_raw.p, c->issuer_raw.len) != 0)
-        return false;
-    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(c->MBEDTLS_PRIVATE(sig_md));
-    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
-    if (info == NULL || mbedtls_md(info, c->tbs.p, c->tbs.len, hash) != 0)
-        return false;
-    const mbedtls_x509_buf *sig = &c->MBEDTLS_PRIVATE(sig);
-    return mbedtls_pk_verify_ext(c->MBEDTLS_PRIVATE(sig_pk), c->MBEDTLS_PRIVATE(sig_opts),
-                                 (mbedtls_pk_context *)&c->pk, c->MBEDTLS_PRIVATE(sig_md), hash,
-                                 mbedtls_md_get_size(info), sig->p, sig->len) == 0;
+    return crypto_crt_signed_by(&cert->crt, &cert->crt);
+}
+
+size_t cs_cert_missing_names(const cs_cert *cert, const char *missing[CS_CERT_NEEDED_NAMES])
+{
+    static const struct {
+        const char *oid;
+        size_t len;
+        const char *name;
+    } needed[CS_CERT_NEEDED_NAMES] = {
+        {MBEDTLS_OID_AT_CN, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_CN), "CN"},
+        {MBEDTLS_OID_AT_ORGANIZATION, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORGANIZATION), "O"},
+        {MBEDTLS_OID_AT_ORG_UNIT, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORG_UNIT), "OU"},
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < CS_CERT_NEEDED_NAMES; i++) {
+        bool found = false;
+        for (const mbedtls_x509_name *a = &cert->crt.subject; a != NULL && !found; a = a->next)
+            found = a->oid.p != NULL && a->oid.len == needed[i].len &&
+                    memcmp(a->oid.p, needed[i].oid, needed[i].len) == 0 && a->val.len > 0;
+        if (!found)
+            missing[n++] = needed[i].name;
+    }
+    return n;
+}
+
+void cs_cert_names_text(const char *const *names, size_t n, char *text, size_t size)
+{
+    size_t used = 0;
+    text[0] = '\0';
+    for (size_t i = 0; i < n && used < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
+        int w = snprintf(text + used, size - used, "%s%s", sep, names[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
 }
 
 int cs_cert_hash_base64(const cs_cert *cert, cs_md md, cs_buf *out, cs_error *err)

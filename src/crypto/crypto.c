@@ -22,6 +22,9 @@
 
 /* PEM certificates and keys are small; refuse anything absurd early. */
 #define MAX_PEM_FILE (1024 * 1024)
+/* Chains are short; a file with more certificates is a bundle of CAs,
+ * whose order is left alone (finding the leaf is quadratic). */
+#define MAX_CHAIN_TO_ORDER 16
 
 /* --- library set-up ---------------------------------------------------- */
 
@@ -233,6 +236,59 @@ static bool is_pem(const uint8_t *data, size_t len)
     return len > 0 && data[len - 1] == '\0' && strstr((const char *)data, "-----BEGIN") != NULL;
 }
 
+bool crypto_crt_signed_by(const mbedtls_x509_crt *c, const mbedtls_x509_crt *issuer)
+{
+    if (c->issuer_raw.len != issuer->subject_raw.len ||
+        memcmp(c->issuer_raw.p, issuer->subject_raw.p, c->issuer_raw.len) != 0)
+        return false;
+    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(c->MBEDTLS_PRIVATE(sig_md));
+    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+    if (info == NULL || mbedtls_md(info, c->tbs.p, c->tbs.len, hash) != 0)
+        return false;
+    const mbedtls_x509_buf *sig = &c->MBEDTLS_PRIVATE(sig);
+    return mbedtls_pk_verify_ext(c->MBEDTLS_PRIVATE(sig_pk), c->MBEDTLS_PRIVATE(sig_opts),
+                                 (mbedtls_pk_context *)&issuer->pk, c->MBEDTLS_PRIVATE(sig_md),
+                                 hash, mbedtls_md_get_size(info), sig->p, sig->len) == 0;
+}
+
+/* The leaf of the certificates in a list: the first that signs none of
+ * the others (a certificate may sign itself). */
+static const mbedtls_x509_crt *find_leaf(const mbedtls_x509_crt *head)
+{
+    for (const mbedtls_x509_crt *c = head; c != NULL; c = c->next) {
+        bool signs_another = false;
+        for (const mbedtls_x509_crt *o = head; o != NULL && !signs_another; o = o->next)
+            signs_another = o != c && crypto_crt_signed_by(o, c);
+        if (!signs_another)
+            return c;
+    }
+    return head; /* a loop of cross-signed certificates: take the first */
+}
+
+/* Puts the leaf first, the others after it in the file's order, so that
+ * "the certificate of the file" is the leaf however the chain is ordered. */
+static int leaf_first(cs_cert *cert)
+{
+    if (cs_cert_count(cert) > MAX_CHAIN_TO_ORDER)
+        return 0; /* a bundle of CAs, not a chain */
+    const mbedtls_x509_crt *leaf = find_leaf(&cert->crt);
+    if (leaf == &cert->crt)
+        return 0;
+    mbedtls_x509_crt sorted;
+    mbedtls_x509_crt_init(&sorted);
+    int rc = mbedtls_x509_crt_parse_der(&sorted, leaf->raw.p, leaf->raw.len);
+    for (const mbedtls_x509_crt *c = &cert->crt; rc == 0 && c != NULL; c = c->next)
+        if (c != leaf)
+            rc = mbedtls_x509_crt_parse_der(&sorted, c->raw.p, c->raw.len);
+    if (rc == 0) {
+        mbedtls_x509_crt_free(&cert->crt);
+        cert->crt = sorted;
+    } else {
+        mbedtls_x509_crt_free(&sorted);
+    }
+    return rc;
+}
+
 int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err)
 {
     crypto_setup();
@@ -252,6 +308,11 @@ int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err)
         return crypto_fail(err, CS_ERROR, rc < 0 ? rc : MBEDTLS_ERR_X509_INVALID_FORMAT,
                            "invalid certificate");
     }
+    rc = leaf_first(cert);
+    if (rc != 0) {
+        cs_cert_free(cert);
+        return crypto_fail(err, CS_ERROR, rc, "cannot order the certificate chain");
+    }
     *out = cert;
     return CS_OK;
 }
@@ -259,6 +320,35 @@ int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err)
 int cs_cert_load_file(const char *path, cs_cert **out, cs_error *err)
 {
     return cs_cert_file_load(path, NULL, out, NULL, NULL, err);
+}
+
+size_t cs_cert_count(const cs_cert *cert)
+{
+    size_t n = 0;
+    for (const mbedtls_x509_crt *c = &cert->crt; c != NULL && c->raw.p != NULL; c = c->next)
+        n++;
+    return n;
+}
+
+static const mbedtls_x509_crt *nth(const cs_cert *cert, size_t i)
+{
+    const mbedtls_x509_crt *c = &cert->crt;
+    while (c != NULL && i-- > 0)
+        c = c->next;
+    return c;
+}
+
+int cs_cert_at(const cs_cert *cert, size_t i, cs_cert **out, cs_error *err)
+{
+    const mbedtls_x509_crt *c = nth(cert, i);
+    if (c == NULL || c->raw.p == NULL)
+        return cs_fail(err, CS_ERROR, "no certificate %zu in the file", i + 1);
+    return cs_cert_parse(c->raw.p, c->raw.len, out, err);
+}
+
+bool cs_cert_signed_by(const cs_cert *cert, const cs_cert *issuer)
+{
+    return crypto_crt_signed_by(&cert->crt, &issuer->crt);
 }
 
 void cs_cert_free(cs_cert *cert)
@@ -398,6 +488,17 @@ static int key_parse_fail(int mbed_rc, cs_error *err)
     return crypto_fail(err, CS_ERROR, mbed_rc, "invalid private key");
 }
 
+/* mbedTLS's parse, its errors in our words. An empty passphrase given is
+ * still a wrong one, though mbedTLS takes it for none. */
+static int pk_parse(mbedtls_pk_context *pk, const uint8_t *data, size_t len, cs_bytes passphrase,
+                    cs_error *err)
+{
+    int mrc = crypto_pk_parse(pk, data, len, passphrase);
+    if (mrc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED && passphrase.data != NULL)
+        mrc = MBEDTLS_ERR_PK_PASSWORD_MISMATCH;
+    return mrc == 0 ? CS_OK : key_parse_fail(mrc, err);
+}
+
 /* "ENCRYPTED PRIVATE KEY": PBES2 with AES here (crypto_pkcs8_decrypt),
  * other schemes by mbedTLS. */
 static int parse_encrypted_pkcs8(mbedtls_pk_context *pk, const uint8_t *pem_text, size_t len,
@@ -417,8 +518,7 @@ static int parse_encrypted_pkcs8(mbedtls_pk_context *pk, const uint8_t *pem_text
                                   pk, err);
     mbedtls_pem_free(&pem); /* wipes the DER */
     if (rc == CRYPTO_NOT_PBES2) {
-        int mrc = crypto_pk_parse(pk, pem_text, len, passphrase);
-        rc = mrc == 0 ? CS_OK : key_parse_fail(mrc, err);
+        rc = pk_parse(pk, pem_text, len, passphrase, err);
     }
     return rc;
 }
@@ -436,8 +536,7 @@ static int key_parse(const uint8_t *data, size_t len, cs_bytes passphrase, cs_ke
     if (is_pem(data, len) && strstr((const char *)data, ENCRYPTED_PKCS8_BEGIN) != NULL) {
         rc = parse_encrypted_pkcs8(&key->pk, data, len, passphrase, err);
     } else {
-        int mrc = crypto_pk_parse(&key->pk, data, len, passphrase);
-        rc = mrc == 0 ? CS_OK : key_parse_fail(mrc, err);
+        rc = pk_parse(&key->pk, data, len, passphrase, err);
     }
     if (rc != CS_OK) {
         cs_key_free(key);

@@ -46,6 +46,10 @@ int crypto_rng(void *ctx, unsigned char *out, size_t len);
 
 mbedtls_md_type_t crypto_md_type(cs_md md);
 
+/* Whether issuer's subject is c's issuer and issuer's key checks c's
+ * signature (c == issuer: self-signed). */
+bool crypto_crt_signed_by(const mbedtls_x509_crt *c, const mbedtls_x509_crt *issuer);
+
 /* cs_fail with mbedTLS's description of mbed_rc appended. */
 int crypto_fail(cs_error *err, int status, int mbed_rc, const char *what);
 

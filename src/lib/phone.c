@@ -58,6 +58,8 @@ static const struct {
                                "new trust list keeps no old SAST"},
     [CS_RULE_ROLLOVER_TFTP] = {"rollover-tftp", CS_SEVERITY_WARNING,
                                "new trust list drops the file-signing certificate"},
+    [CS_RULE_CERT_NAMES] = {"cert-names", CS_SEVERITY_WARNING,
+                            "trust-list certificate without CN, O or OU"},
     [CS_RULE_TLS_HANDSHAKE] = {"tls-handshake", CS_SEVERITY_ERROR, "no TLS connection"},
     [CS_RULE_TLS_CERT_UNKNOWN] = {"tls-cert-unknown", CS_SEVERITY_ERROR,
                                   "server certificate not in the trust list"},
@@ -132,6 +134,11 @@ void cs_findings_release(cs_findings *f)
     cs_findings_init(f);
 }
 
+void cs_findings_make_strict(cs_findings *f, cs_rule rule)
+{
+    f->strict |= (uint64_t)1 << rule;
+}
+
 /* A name from a file as printable text: control bytes become \xNN, so a
  * hostile file cannot write escape sequences to a terminal. */
 static char *printable(cs_bytes text)
@@ -193,7 +200,7 @@ static bool grow(cs_findings *f)
 void cs_findings_add(cs_findings *f, cs_rule rule, const char *file, const cs_cert_ref *cert,
                      const char *fmt, ...)
 {
-    cs_severity severity = cs_rule_severity(rule);
+    cs_severity severity = f->strict >> rule & 1 ? CS_SEVERITY_ERROR : cs_rule_severity(rule);
     if (severity == CS_SEVERITY_ERROR)
         f->errors++;
     else
@@ -465,6 +472,19 @@ static void check_key(cs_findings *out, const char *file, const cs_cert *cert,
                         "the certificate's key is neither RSA nor EC");
 }
 
+/* The subject names the guide requires of a trust list's certificates. */
+static void check_names(cs_findings *out, const char *file, const cs_cert *cert,
+                        const cs_cert_ref *ref)
+{
+    const char *missing[CS_CERT_NEEDED_NAMES];
+    char names[32];
+    size_t n = cs_cert_missing_names(cert, missing);
+    cs_cert_names_text(missing, n, names, sizeof names);
+    if (n > 0)
+        cs_findings_add(out, CS_RULE_CERT_NAMES, file, ref,
+                        "the certificate's subject has no %s: " CS_CERT_NAMES_RULE, names);
+}
+
 /* --- trust lists ------------------------------------------------------- */
 
 static void check_sast_count(cs_findings *out, const char *name, const cs_trustlist *tl)
@@ -559,6 +579,7 @@ static void check_records(cs_findings *out, const char *name, const cs_trustlist
         check_record_fields(out, name, rec, cert, &ref);
         check_key(out, name, cert, &ref);
         check_validity(out, name, cert, &ref, now);
+        check_names(out, name, cert, &ref);
         cs_cert_free(cert);
     }
 }
