@@ -111,10 +111,13 @@ bool cs_cert_is_self_signed(const cs_cert *cert);
  * list (the guide: CN, O and OU) and that cert's subject lacks: their
  * short names ("O", "OU") in missing, and how many. */
 #define CS_CERT_NEEDED_NAMES 3
-#define CS_CERT_NAMES_RULE "phones need CN, O and OU in a trust list's certificates"
 size_t cs_cert_missing_names(const cs_cert *cert, const char *missing[CS_CERT_NEEDED_NAMES]);
-/* "O and OU", "CN, O and OU": the names for a sentence, into text. */
-void cs_cert_names_text(const char *const *names, size_t n, char *text, size_t size);
+/* The sentence every command reports when names are missing ("the
+ * certificate's subject has no O and OU: phones need CN, O and OU in a
+ * trust list's certificates"), into text; false, text empty, when none
+ * is missing. */
+#define CS_CERT_NAMES_TEXT_SIZE 128
+bool cs_cert_names_problem(const cs_cert *cert, char *text, size_t size);
 
 /* What certhash prints: base64 of the md digest of the certificate's DER,
  * appended to out with a terminating NUL (use cs_buf_str). */

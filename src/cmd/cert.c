@@ -657,12 +657,11 @@ static void text_fingerprint(const char *label, const cs_cert *cert, cs_md md)
 
 static void print_names(const cert_facts *f)
 {
-    char names[32];
-    cs_cert_names_text(f->missing, f->n_missing, names, sizeof names);
-    if (f->n_missing == 0)
-        report_line(stdout, SHOW_WIDTH, "Names:", "CN, O and OU, as phones need");
+    char problem[CS_CERT_NAMES_TEXT_SIZE];
+    if (cs_cert_names_problem(f->cert, problem, sizeof problem))
+        report_line(stdout, SHOW_WIDTH, "Names:", "%s", problem);
     else
-        report_line(stdout, SHOW_WIDTH, "Names:", "no %s: %s", names, CS_CERT_NAMES_RULE);
+        report_line(stdout, SHOW_WIDTH, "Names:", "CN, O and OU, as phones need");
 }
 
 /* "expires 2030-01-01T00:00:00Z" or "expired 2020-01-01T00:00:00Z". */
@@ -863,12 +862,9 @@ static int show_one(const char *path, time_t now, const show_options *o, const c
     if (rc != CS_ERROR && f.key == KEY_MISMATCH)
         rc =
             cli_fail(cli, CS_INVALID, "'%s': the private key does not match the certificate", path);
-    if (rc != CS_ERROR && f.n_missing > 0 && o->strict) {
-        char names[32];
-        cs_cert_names_text(f.missing, f.n_missing, names, sizeof names);
-        rc = cli_fail(cli, CS_INVALID, "'%s': the certificate's subject has no %s: %s (--strict)",
-                      path, names, CS_CERT_NAMES_RULE);
-    }
+    char problem[CS_CERT_NAMES_TEXT_SIZE];
+    if (rc != CS_ERROR && o->strict && cs_cert_names_problem(f.cert, problem, sizeof problem))
+        rc = cli_fail(cli, CS_INVALID, "'%s': %s (--strict)", path, problem);
     if (f.key != KEY_NONE)
         cli_warn_exposed_key(cli, path);
     chain_release(&f.chain);

@@ -464,19 +464,14 @@ static int check_names(const tlv_options *o, const cs_tl_entry *entries, const c
 {
     int rc = CS_OK;
     for (size_t i = 0; i < o->count; i++) {
-        const char *missing[CS_CERT_NEEDED_NAMES];
-        char names[32];
-        size_t n = cs_cert_missing_names(entries[i].cert, missing);
-        if (n == 0)
+        char problem[CS_CERT_NAMES_TEXT_SIZE];
+        if (!cs_cert_names_problem(entries[i].cert, problem, sizeof problem))
             continue;
-        cs_cert_names_text(missing, n, names, sizeof names);
         if (o->strict) {
-            cli_fail(cli, CS_INVALID, "'%s': the certificate's subject has no %s: %s (--strict)",
-                     o->records[i].path, names, CS_CERT_NAMES_RULE);
+            cli_fail(cli, CS_INVALID, "'%s': %s (--strict)", o->records[i].path, problem);
             rc = CS_INVALID;
         } else {
-            cli_warn(cli, o->records[i].path, "the certificate's subject has no %s: %s", names,
-                     CS_CERT_NAMES_RULE);
+            cli_warn(cli, o->records[i].path, "%s", problem);
         }
     }
     return rc;

@@ -788,7 +788,8 @@ size_t cs_cert_missing_names(const cs_cert *cert, const char *missing[CS_CERT_NE
     return n;
 }
 
-void cs_cert_names_text(const char *const *names, size_t n, char *text, size_t size)
+/* "O and OU", "CN, O and OU": the names for a sentence, into text. */
+static void names_text(const char *const *names, size_t n, char *text, size_t size)
 {
     size_t used = 0;
     text[0] = '\0';
@@ -799,6 +800,21 @@ void cs_cert_names_text(const char *const *names, size_t n, char *text, size_t s
             break;
         used += (size_t)w;
     }
+}
+
+bool cs_cert_names_problem(const cs_cert *cert, char *text, size_t size)
+{
+    const char *missing[CS_CERT_NEEDED_NAMES];
+    char names[32];
+    size_t n = cs_cert_missing_names(cert, missing);
+    names_text(missing, n, names, sizeof names);
+    text[0] = '\0';
+    if (n > 0)
+        snprintf(text, size,
+                 "the certificate's subject has no %s: phones need CN, O and OU in a trust "
+                 "list's certificates",
+                 names);
+    return n > 0;
 }
 
 int cs_cert_hash_base64(const cs_cert *cert, cs_md md, cs_buf *out, cs_error *err)

@@ -476,13 +476,9 @@ static void check_key(cs_findings *out, const char *file, const cs_cert *cert,
 static void check_names(cs_findings *out, const char *file, const cs_cert *cert,
                         const cs_cert_ref *ref)
 {
-    const char *missing[CS_CERT_NEEDED_NAMES];
-    char names[32];
-    size_t n = cs_cert_missing_names(cert, missing);
-    cs_cert_names_text(missing, n, names, sizeof names);
-    if (n > 0)
-        cs_findings_add(out, CS_RULE_CERT_NAMES, file, ref,
-                        "the certificate's subject has no %s: " CS_CERT_NAMES_RULE, names);
+    char problem[CS_CERT_NAMES_TEXT_SIZE];
+    if (cs_cert_names_problem(cert, problem, sizeof problem))
+        cs_findings_add(out, CS_RULE_CERT_NAMES, file, ref, "%s", problem);
 }
 
 /* --- trust lists ------------------------------------------------------- */

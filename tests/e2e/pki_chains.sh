@@ -38,7 +38,7 @@ expiry() { date -u -d "$(openssl x509 -in "$1" -noout -enddate | sed 's/^notAfte
 # --- cert show -------------------------------------------------------------------
 expect_status 0 ciscosec cert show fullchain.pem
 expect_out '^Subject: +CN=pbx\.example\.com$'
-expect_out "^Names: +no O and OU: phones need CN, O and OU in a trust list's certificates$"
+expect_out "^Names: +the certificate's subject has no O and OU: phones need CN, O and OU in a trust list's certificates$"
 expect_out '^Chain: +3 certificates, complete to a self-signed root$'
 expect_out "^  1\\. CN=pbx\\.example\\.com, signed by 2, expires $(expiry leaf.crt)\$"
 expect_out "^  2\\. CN=Example Issuing CA,O=Example, signed by 3, expires $(expiry int.crt)\$"
@@ -58,7 +58,7 @@ expect_status 0 ciscosec cert show stray.pem
 expect_out "^  4\\. CN=SEP.*, not in the leaf's chain"
 # --strict: the missing names are exit 1, after the report.
 expect_status 1 ciscosec cert show --strict fullchain.pem
-expect_out '^Names: +no O and OU'
+expect_out "^Names: +the certificate's subject has no O and OU"
 expect_one_line_error "'fullchain.pem': the certificate's subject has no O and OU: .*\\(--strict\\)$"
 expect_status 0 ciscosec cert show --strict root.crt
 expect_out '^Names: +CN, O and OU, as phones need$'
