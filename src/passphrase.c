@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -66,14 +67,17 @@ static int from_env(const char *name, cs_buf *out, cs_error *err)
     return CS_OK;
 }
 
-/* One line from the terminal, with echo off. */
+/* One line from the terminal, with echo off. Signals from the keyboard
+ * are off too, so that Ctrl-C cannot end the process with echo still off:
+ * it arrives as a character, and stops the program the usual way once the
+ * terminal is restored. */
 static int ask(int tty, const char *question, cs_buf *out, cs_error *err)
 {
     struct termios saved, quiet;
     bool restore = tcgetattr(tty, &saved) == 0;
     if (restore) {
         quiet = saved;
-        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        quiet.c_lflag &= ~(tcflag_t)(ECHO | ISIG);
         (void)tcsetattr(tty, TCSAFLUSH, &quiet);
     }
     (void)!write(tty, question, strlen(question));
@@ -85,6 +89,11 @@ static int ask(int tty, const char *question, cs_buf *out, cs_error *err)
             continue;
         if (n <= 0 || c == '\n')
             break;
+        if (restore && (cc_t)c == saved.c_cc[VINTR]) {
+            cs_stop_request(SIGINT);
+            rc = cs_fail(err, CS_ERROR, "interrupted");
+            break;
+        }
         if (out->len >= MAX_PASSPHRASE) {
             rc = cs_fail(err, CS_ERROR, "the passphrase is longer than %d bytes", MAX_PASSPHRASE);
             break;

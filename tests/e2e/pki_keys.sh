@@ -63,16 +63,47 @@ for key in pkcs8.key traditional.key; do
     expect_one_line_error "'$key': wrong passphrase for the private key"
     expect_absent bad.tlv
 done
-expect_status 2 ciscosec sgn build config.xml --tftp tftp-genpkey.pem --passphrase-file wrong.txt \
-    --filename bad.sgn
+cp config.xml wrongkey.xml
+expect_status 2 ciscosec sgn build wrongkey.xml --tftp tftp-genpkey.pem --passphrase-file wrong.txt
 expect_one_line_error "'tftp-genpkey.pem': wrong passphrase"
-expect_absent bad.sgn
+expect_absent wrongkey.xml.sgn
 # No passphrase and no terminal to ask on (setsid: no controlling terminal).
 if command -v setsid >/dev/null; then
     expect_status 2 setsid -w ciscosec tlv build bad.tlv --sast sast.crt --key pkcs8.key </dev/null
     expect_one_line_error "'pkcs8.key': .*--passphrase-file FILE or --passphrase-env NAME"
     expect_absent bad.tlv
 fi
+# At a terminal (script(1) gives one): asked for with echo off; Ctrl-C
+# stops the program as the signal would, with the terminal restored.
+if command -v script >/dev/null && command -v timeout >/dev/null; then
+    at_terminal() { # INPUT COMMAND: runs COMMAND on a pseudo-terminal fed INPUT
+        local input=$1
+        shift
+        (
+            sleep 1
+            printf "$input"
+        ) | timeout 60 script -qec "$*" /dev/null
+    }
+    cp config.xml tty.xml
+    cp config.xml notsigned.xml
+    expect_status 0 at_terminal 'correct horse\n' ciscosec sgn build tty.xml --tftp sast.crt \
+        --key pkcs8.key
+    expect_out "Passphrase for 'pkcs8.key': "
+    expect_out '^Built tty\.xml\.sgn'
+    if grep -q 'correct horse' "$WORK/out"; then fail "the passphrase was echoed"; else pass; fi
+    expect_status 2 at_terminal 'wrong horse\n' ciscosec sgn build notsigned.xml --tftp sast.crt \
+        --key pkcs8.key
+    expect_out "'pkcs8.key': wrong passphrase"
+    expect_status 130 at_terminal '\003' ciscosec sgn build notsigned.xml --tftp sast.crt \
+        --key pkcs8.key
+    expect_out "'pkcs8.key': interrupted"
+    expect_absent notsigned.xml.sgn
+    # cert new --encrypt asks twice, and refuses two different answers.
+    expect_status 2 at_terminal 'one\ntwo\n' ciscosec cert new -c t -o t -u t --encrypt tty.pem
+    expect_out 'the two passphrases differ'
+    expect_absent tty.pem
+fi
+
 # The passphrase's own sources, wrong.
 expect_status 2 ciscosec tlv build bad.tlv --sast sast.crt --key pkcs8.key --passphrase-env CS_TEST_UNSET
 expect_one_line_error "CS_TEST_UNSET .*is not set"
