@@ -111,6 +111,9 @@ expect_status 2 ciscosec tlv build bad.tlv --sast sast.crt --key pkcs8.key --pas
 expect_one_line_error "passphrase file 'nothere.txt'"
 expect_status 2 ciscosec tlv build bad.tlv --sast sast.crt --key pkcs8.key --passphrase-file .
 expect_one_line_error "passphrase file '.'"
+head -c 5000 /dev/zero | tr '\0' x >huge.txt # no passphrase file is that large
+expect_status 2 ciscosec tlv build bad.tlv --sast sast.crt --key pkcs8.key --passphrase-file huge.txt
+expect_one_line_error "passphrase file 'huge.txt'"
 expect_status 2 ciscosec tlv build bad.tlv --sast sast.crt --key pkcs8.key \
     --passphrase-file pass.txt --passphrase-env CS_TEST_PASSPHRASE
 expect_err_mentions 'cannot be used together'
