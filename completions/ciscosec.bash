@@ -17,28 +17,32 @@
 declare -gA _ciscosec_options=(
     [tlv/build]='-s|--sast=pem -c|--ccm=pem -t|--tftp=pem -C|--ccm-tftp=pem
         -A|--capf=pem -a|--app-server=pem -T|--tvs=pem -v|--version=1.0,1.1
-        -d|--digest=sha1,sha512 -F|--filename=text --key=pem'
+        -d|--digest=sha1,sha512 -F|--filename=text --key=pem
+        --passphrase-file=file --passphrase-env=text --strict'
     [tlv/parse]='--json'
     [sgn/build]='-t|--tftp=pem -c|--certificate=pem -d|--digest=sha1,sha256,sha512
-        -F|--filename=text --key=pem -j|--jobs=jobs'
+        -F|--filename=text --key=pem -j|--jobs=jobs
+        --passphrase-file=file --passphrase-env=text'
     [sgn/parse]='-t|--tftp=pem -c|--certificate=pem --json'
     [sgn/remove]='-j|--jobs=jobs'
     [cert/new]='-c|--common=text -o|--organization=text -u|--unit=text
         -l|--locality=text -s|--state=text -C|--country=text
         -b|--bits|--key-size=512,1024,2048,3072,4096
         -E|--curve=secp256r1,prime256v1,secp384r1,secp521r1 -y|--years=text
-        -d|--digest=sha1,sha256,sha512 -f|--file|--output=pem --force'
+        -d|--digest=sha1,sha256,sha512 -f|--file|--output=pem --force
+        --encrypt --no-encrypt --passphrase-file=file --passphrase-env=text --ca'
     [cert/hash]='-d|--digest=sha1,sha512'
-    [cert/show]='--json'
+    [cert/show]='--json --strict --passphrase-file=file --passphrase-env=text'
     [enc/build]='-t|--tftp=pem -c|--certificate=pem -d|--digest=sha1,sha512 --keep
-        --certificate-dir=dir -j|--jobs=jobs'
+        --certificate-dir=dir -j|--jobs=jobs --passphrase-file=file --passphrase-env=text'
     [enc/parse]='-t|--tftp=pem --json'
-    [enc/decrypt]='-k|--key=pem -t|--tftp=pem --keep'
-    [verify/file]='-i|--itl=tlv --at=text --json'
-    [verify/rollover]='--at=text --json'
+    [enc/decrypt]='-k|--key=pem -t|--tftp=pem --keep --passphrase-file=file --passphrase-env=text'
+    [verify/file]='-i|--itl=tlv --at=text --json --strict'
+    [verify/rollover]='--at=text --json --strict'
     [verify/tls]='-i|--itl=tlv -r|--role=ccm,tftp,app-server -n|--servername=text
-        -t|--timeout=text --at=text --json'
-    [verify/tftpboot]='--at=text --json'
+        -t|--timeout=text --at=text --json --strict --client-cert=pem --client-key=pem
+        --passphrase-file=file --passphrase-env=text'
+    [verify/tftpboot]='--at=text --json --strict'
     [verify/srtp]='--json'
     [tvs/serve]='-T|--tvs=pem --key=pem -p|--port=text --listen=text -t|--timeout=text
         -L|--limit=text --threads=text --drain=text --tlsv1'

@@ -58,6 +58,11 @@ typedef struct cs_cert_request {
     cs_md md;                 /* the signature's digest: SHA1, SHA256, SHA512 */
     unsigned years;           /* validity, from 1 */
     time_t issued;            /* notBefore is 00:00:00 UTC of this day */
+    bool issuer;              /* the CAPF issuer profile: keyUsage (critical)
+                                 digitalSignature and keyCertSign only */
+    cs_bytes key_passphrase;  /* data not NULL: the key is written as an
+                                 encrypted PKCS#8 (PBES2, PBKDF2-HMAC-SHA256,
+                                 AES-256-CBC) with this passphrase */
 } cs_cert_request;
 
 /* The defaults: RSA 2048, SHA256, 10 years, issued now; no names. */
@@ -70,15 +75,23 @@ int cs_cert_request_check(const cs_cert_request *req, cs_error *err);
 /* Generates a private key and its self-signed certificate and appends
  * both, key first, as PEM to pem (which should be a secret buffer): RSA
  * keys as PKCS#8 "PRIVATE KEY", EC keys as SEC1 "EC PRIVATE KEY", as the
- * reference writes them. On failure pem is as it was. The key's numbers
+ * reference writes them; with a key_passphrase, either as PKCS#8
+ * "ENCRYPTED PRIVATE KEY". On failure pem is as it was. The key's numbers
  * are wiped when they are freed. */
 int cs_cert_generate(const cs_cert_request *req, cs_buf *pem, cs_error *err);
 
 /* --- inspecting any certificate ------------------------------------------- */
 
-/* Loads the first certificate of a PEM or DER file and, when the (PEM)
- * file holds one, its private key; *key is NULL when there is none. */
-int cs_cert_file_load(const char *path, cs_cert **cert, cs_key **key, cs_error *err);
+/* Loads the certificates of a PEM or DER file (cs_cert_load_file) and,
+ * when the (PEM) file holds one, its private key; *key is NULL when there
+ * is none. An encrypted key takes its passphrase from pass
+ * (cs_key_load_file). When key_encrypted is not NULL, it tells whether
+ * the key is encrypted, and an encrypted key with no pass is left out
+ * (*key NULL) instead of being an error. key NULL: the certificates
+ * only (cs_cert_load_file). The one loader of these files:
+ * what it reads is wiped. */
+int cs_cert_file_load(const char *path, const cs_passphrase *pass, cs_cert **cert, cs_key **key,
+                      bool *key_encrypted, cs_error *err);
 
 /* notBefore and notAfter, in seconds since 1970 (UTC). */
 void cs_cert_validity(const cs_cert *cert, int64_t *not_before, int64_t *not_after);
@@ -93,6 +106,18 @@ bool cs_cert_signature_md(const cs_cert *cert, cs_md *md);
 /* Whether the certificate names itself as issuer and its signature
  * checks out with its own public key. */
 bool cs_cert_is_self_signed(const cs_cert *cert);
+
+/* The subject attributes that phones need in every certificate of a trust
+ * list (the guide: CN, O and OU) and that cert's subject lacks: their
+ * short names ("O", "OU") in missing, and how many. */
+#define CS_CERT_NEEDED_NAMES 3
+size_t cs_cert_missing_names(const cs_cert *cert, const char *missing[CS_CERT_NEEDED_NAMES]);
+/* The sentence every command reports when names are missing ("the
+ * certificate's subject has no O and OU: phones need CN, O and OU in a
+ * trust list's certificates"), into text; false, text empty, when none
+ * is missing. */
+#define CS_CERT_NAMES_TEXT_SIZE 128
+bool cs_cert_names_problem(const cs_cert *cert, char *text, size_t size);
 
 /* What certhash prints: base64 of the md digest of the certificate's DER,
  * appended to out with a terminating NUL (use cs_buf_str). */

@@ -42,11 +42,28 @@ void cs_hash_finish(cs_hash *h, uint8_t *out);
 void cs_hash_free(cs_hash *h);
 int cs_digest(cs_md md, const void *data, size_t len, uint8_t *out, cs_error *err);
 
-/* Certificates. A PEM file may hold other blocks (a private key) too: the
- * first certificate in it is taken. DER is accepted as well. */
+/* Where the passphrase of an encrypted private key comes from. get is
+ * called only when a key turns out to be encrypted, with the file's path;
+ * it appends the passphrase to out, a secret buffer the loader wipes. */
+typedef struct cs_passphrase {
+    int (*get)(void *ctx, const char *path, cs_buf *out, cs_error *err);
+    void *ctx;
+} cs_passphrase;
+
+/* Certificates. A PEM file may hold other blocks (a private key) too, and
+ * several certificates (a chain): its leaf, the first certificate that
+ * signs none of the others, is the one taken. DER is accepted as well.
+ * The file's bytes are wiped after parsing, since they may hold a key. */
 int cs_cert_load_file(const char *path, cs_cert **out, cs_error *err);
 int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err);
 void cs_cert_free(cs_cert *cert);
+/* A chain file's certificates: how many, and a copy of each (0 is the
+ * leaf; the others follow in the file's order). */
+size_t cs_cert_count(const cs_cert *cert);
+int cs_cert_at(const cs_cert *cert, size_t i, cs_cert **out, cs_error *err);
+/* Whether issuer's subject is cert's issuer and its key checks cert's
+ * signature. */
+bool cs_cert_signed_by(const cs_cert *cert, const cs_cert *issuer);
 cs_bytes cs_cert_der(const cs_cert *cert);
 /* Appends the certificate as PEM ("-----BEGIN CERTIFICATE-----"). */
 int cs_cert_pem(const cs_cert *cert, cs_buf *out, cs_error *err);
@@ -87,10 +104,20 @@ int cs_cert_verify(const cs_cert *cert, cs_md md, const uint8_t *digest, const u
                    size_t sig_len, cs_error *err);
 
 /* Private keys: PEM PKCS#1 ("RSA PRIVATE KEY"), PKCS#8 ("PRIVATE KEY") or
- * SEC1 ("EC PRIVATE KEY"), alone or beside a certificate in the file.
- * The file's bytes are wiped after parsing. */
-int cs_key_load_file(const char *path, cs_key **out, cs_error *err);
+ * SEC1 ("EC PRIVATE KEY"), alone or beside a certificate in the file; or
+ * encrypted: PKCS#8 "ENCRYPTED PRIVATE KEY" (PBES2 with PBKDF2 and
+ * AES-CBC, as OpenSSL writes it, or what mbedTLS reads itself) or the
+ * traditional "Proc-Type: 4,ENCRYPTED" form. An encrypted key takes its
+ * passphrase from pass (NULL: an encrypted key is refused); a wrong one is
+ * CS_ERROR "wrong passphrase". The file's bytes are wiped after parsing. */
+int cs_key_load_file(const char *path, const cs_passphrase *pass, cs_key **out, cs_error *err);
+/* An unencrypted key; PEM with its NUL counted in len, or DER. */
 int cs_key_parse(const uint8_t *data, size_t len, cs_key **out, cs_error *err);
+/* The same, decrypting an encrypted PEM key with the passphrase. */
+int cs_key_parse_encrypted(const uint8_t *data, size_t len, cs_bytes passphrase, cs_key **out,
+                           cs_error *err);
+/* Whether PEM text (NUL-terminated) holds an encrypted private key. */
+bool cs_key_pem_is_encrypted(const char *text);
 /* Frees the key; mbedTLS wipes its numbers. */
 void cs_key_free(cs_key *key);
 cs_key_type cs_key_type_of(const cs_key *key);

@@ -48,6 +48,7 @@ typedef enum cs_rule {
     CS_RULE_RSA_KEY_SIZE,     /* RSA key over 2048 bits */
     CS_RULE_EC_CURVE,         /* EC key not on P-256, P-384 or P-521 */
     CS_RULE_CERT_VALIDITY,    /* certificate expired or not yet valid */
+    CS_RULE_CERT_NAMES,       /* a list's certificate lacks CN, O or OU */
     CS_RULE_SGN_SIGNER,       /* signed file's signer not TFTP in the list */
     CS_RULE_SGN_SIGNATURE,    /* signed file's signature does not verify */
     CS_RULE_SGN_MISSING,      /* a configuration file without its .sgn */
@@ -109,12 +110,13 @@ typedef struct cs_findings {
     size_t cap;
     size_t errors;
     size_t warnings;
-    bool failed; /* out of memory: findings were lost (treat as error) */
+    bool failed;     /* out of memory: findings were lost (treat as error) */
+    uint64_t strict; /* rules (bit 1 << rule) whose findings count as errors */
 } cs_findings;
 
 #define CS_FINDINGS_INIT                                                                           \
     {                                                                                              \
-        NULL, 0, 0, 0, 0, false                                                                    \
+        NULL, 0, 0, 0, 0, false, 0                                                                 \
     }
 
 void cs_findings_init(cs_findings *f);
@@ -122,6 +124,8 @@ void cs_findings_release(cs_findings *f);
 /* Adds a finding; cert may be NULL. */
 void cs_findings_add(cs_findings *f, cs_rule rule, const char *file, const cs_cert_ref *cert,
                      const char *fmt, ...) CS_PRINTF(5, 6);
+/* --strict: later findings of a warning rule count as errors. */
+void cs_findings_make_strict(cs_findings *f, cs_rule rule);
 /* How many findings a rule has in the list. */
 size_t cs_findings_count_rule(const cs_findings *f, cs_rule rule);
 

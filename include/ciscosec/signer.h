@@ -17,10 +17,11 @@ typedef struct cs_signer {
 } cs_signer;
 
 /* Loads the certificate from cert_path and the private key from key_path
- * (the same file when key_path is NULL), and checks that the key is RSA
- * and matches. On failure, *failed_path names the file at fault. */
+ * (the same file when key_path is NULL; pass gives the passphrase of an
+ * encrypted key, cs_key_load_file), and checks that the key is RSA and
+ * matches. On failure, *failed_path names the file at fault. */
 int cs_signer_load(cs_signer *s, const char *cert_path, const char *key_path,
-                   const char **failed_path, cs_error *err);
+                   const cs_passphrase *pass, const char **failed_path, cs_error *err);
 /* Takes a certificate and key already loaded (ownership passes to s). */
 int cs_signer_adopt(cs_signer *s, cs_cert *cert, cs_key *key, cs_error *err);
 void cs_signer_release(cs_signer *s);

@@ -9,6 +9,7 @@
 #define CISCOSEC_TLSPROBE_H
 
 #include "ciscosec/buf.h"
+#include "ciscosec/crypto.h"
 #include "ciscosec/error.h"
 
 #define CS_TLS_DEFAULT_TIMEOUT_MS 10000u
@@ -18,18 +19,33 @@ typedef struct cs_tls_target {
     const char *port;       /* "5061" */
     const char *servername; /* sent as SNI; NULL sends none */
     unsigned timeout_ms;    /* for the connection, and for each read */
+    /* Presented when the server asks for a client certificate (NULL:
+     * none); the key is its private half. */
+    const cs_cert *client_cert;
+    const cs_key *client_key;
 } cs_tls_target;
 
+/* Whether the server asked for a client certificate. */
+typedef enum cs_tls_demand {
+    CS_TLS_DEMAND_UNKNOWN, /* mbedTLS built without debug messages, or no
+                              handshake got that far */
+    CS_TLS_DEMAND_NONE,
+    CS_TLS_DEMAND_ASKED
+} cs_tls_demand;
+
 typedef struct cs_tls_result {
-    cs_buf peer_cert;     /* the server's certificate, DER */
-    char version[16];     /* "TLSv1.2", "TLSv1.3" */
-    char ciphersuite[96]; /* mbedTLS's name of the suite */
-    char address[64];     /* the address connected to, numeric */
+    cs_buf peer_cert;                 /* the server's certificate, DER */
+    char version[16];                 /* "TLSv1.2", "TLSv1.3" */
+    char ciphersuite[96];             /* mbedTLS's name of the suite */
+    char address[64];                 /* the address connected to, numeric */
+    cs_cert *peer_chain;              /* every certificate the server sent, its order */
+    cs_tls_demand client_cert_demand; /* set even when the handshake fails */
 } cs_tls_result;
 
 /* Connects and completes a handshake. CS_OK with *out filled in;
  * CS_INVALID when no TLS session came about (refused, timed out, the
- * handshake failed: a phone would fail too), with the reason in err;
+ * handshake failed: a phone would fail too), with the reason in err and
+ * only out->client_cert_demand set;
  * CS_ERROR when the host name does not resolve or for local failures. */
 int cs_tls_probe(const cs_tls_target *target, cs_tls_result *out, cs_error *err);
 void cs_tls_result_release(cs_tls_result *r);

@@ -34,9 +34,10 @@ enum cs_tls_io {
 typedef struct cs_tls_creds cs_tls_creds;
 
 typedef struct cs_tls_server_options {
-    const char *cert_path; /* PEM: the certificate, then any chain */
-    const char *key_path;  /* PEM key; NULL: the key is in cert_path */
-    bool allow_tls10;      /* also offer TLS 1.0 and 1.1 (7900-series phones) */
+    const char *cert_path;         /* PEM: the certificate, then any chain */
+    const char *key_path;          /* PEM key; NULL: the key is in cert_path */
+    const cs_passphrase *key_pass; /* for an encrypted key; NULL: none */
+    bool allow_tls10;              /* also offer TLS 1.0 and 1.1 (7900-series phones) */
 } cs_tls_server_options;
 
 /* True when this mbedTLS build can speak TLS 1.0 (2.28 can, 3.x cannot). */

@@ -11,10 +11,19 @@ void cs_buf_init(cs_buf *buf)
     *buf = (cs_buf)CS_BUF_INIT;
 }
 
+static cs_buf_release_observer release_observer;
+
+void cs_buf_observe_releases(cs_buf_release_observer observer)
+{
+    release_observer = observer;
+}
+
 void cs_buf_release(cs_buf *buf)
 {
     if (buf->secret && buf->data != NULL)
         cs_zeroize(buf->data, buf->cap);
+    if (release_observer != NULL && buf->data != NULL)
+        release_observer(buf->data, buf->cap);
     free(buf->data);
     bool secret = buf->secret;
     cs_buf_init(buf);

@@ -12,11 +12,12 @@
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
 #include "../json.h"
+#include "../passphrase.h"
 
 #define SHOW_WIDTH 21 /* "SHA-256 Fingerprint: " */
 #define SECONDS_PER_DAY 86400
 
-enum { OPT_FORCE = 256, OPT_JSON };
+enum { OPT_FORCE = 256, OPT_JSON, OPT_ENCRYPT, OPT_NO_ENCRYPT, OPT_CA, OPT_STRICT };
 
 /* --- shared option handling ------------------------------------------------- */
 
@@ -37,31 +38,39 @@ static void usage_new(const cli_ctx *cli)
 {
     printf("Usage: %s%s --common CN --organization O --unit OU [OPTIONS] [FILE]\n", cli->prog,
            cli->legacy ? "" : " new");
-    printf("Make a private key and a self-signed certificate for a phone's trust list,\n"
-           "and write both (key first, PEM) to FILE, created with mode 0600. FILE\n"
-           "defaults to the common name with every character other than A-Z, a-z,\n"
-           "0-9 and '-' replaced by '_', plus .pem. An existing FILE is never\n"
-           "replaced without --force: phones refuse trust lists signed by a\n"
-           "regenerated SAST key.\n"
-           "\n"
-           "  -c, --common NAME        common name (CN), required; also the DNS name\n"
-           "  -o, --organization NAME  organization (O), required\n"
-           "  -u, --unit NAME          organizational unit (OU), required\n"
-           "  -l, --locality NAME      locality (L)\n"
-           "  -s, --state NAME         state or province (ST)\n"
-           "  -C, --country CC         country (C), two letters\n"
-           "  -b, --bits N             RSA key size, a multiple of 8 from 512 to 4096\n"
-           "                           (also --key-size); default 2048, the most\n"
-           "                           phones support\n"
-           "  -E, --curve NAME         an EC key instead: secp256r1 (prime256v1),\n"
-           "                           secp384r1 or secp521r1\n"
-           "  -y, --years N            validity in years from today; default 10\n"
-           "  -d, --digest DIGEST      sha1, sha256 or sha512; default sha256\n"
-           "  -f, --file FILE          the file to write (also --output, or FILE last)\n"
-           "      --force              replace an existing FILE\n"
-           "  -H, -h, --help           print this help\n"
-           "\n"
-           "Exit status: 0 written, 2 usage or I/O error.\n");
+    printf(
+        "Make a private key and a self-signed certificate for a phone's trust list,\n"
+        "and write both (key first, PEM) to FILE, created with mode 0600. FILE\n"
+        "defaults to the common name with every character other than A-Z, a-z,\n"
+        "0-9 and '-' replaced by '_', plus .pem. An existing FILE is never\n"
+        "replaced without --force: phones refuse trust lists signed by a\n"
+        "regenerated SAST key.\n"
+        "\n"
+        "  -c, --common NAME        common name (CN), required; also the DNS name\n"
+        "  -o, --organization NAME  organization (O), required\n"
+        "  -u, --unit NAME          organizational unit (OU), required\n"
+        "  -l, --locality NAME      locality (L)\n"
+        "  -s, --state NAME         state or province (ST)\n"
+        "  -C, --country CC         country (C), two letters\n"
+        "  -b, --bits N             RSA key size, a multiple of 8 from 512 to 4096\n"
+        "                           (also --key-size); default 2048, the most\n"
+        "                           phones support\n"
+        "  -E, --curve NAME         an EC key instead: secp256r1 (prime256v1),\n"
+        "                           secp384r1 or secp521r1\n"
+        "  -y, --years N            validity in years from today; default 10\n"
+        "  -d, --digest DIGEST      sha1, sha256 or sha512; default sha256\n"
+        "  -f, --file FILE          the file to write (also --output, or FILE last)\n"
+        "      --force              replace an existing FILE\n"
+        "      --encrypt            write the key encrypted with a passphrase\n"
+        "                           (PKCS#8, AES-256-CBC, PBKDF2-HMAC-SHA256);\n"
+        "                           implied by --passphrase-file or --passphrase-env\n"
+        "      --no-encrypt         write the key unencrypted, without a warning\n" PASSPHRASE_HELP
+        "      --ca                 the CAPF issuer profile: keyUsage (critical)\n"
+        "                           digitalSignature and keyCertSign only, for a\n"
+        "                           certificate that signs phones' LSCs\n"
+        "  -H, -h, --help           print this help\n"
+        "\n"
+        "Exit status: 0 written, 2 usage or I/O error.\n");
 }
 
 typedef struct new_options {
@@ -69,6 +78,8 @@ typedef struct new_options {
     const char *file;
     bool force;
     bool bits_given;
+    bool encrypt, no_encrypt;
+    passphrase_opts pass;
 } new_options;
 
 /* clang-format off */
@@ -87,6 +98,10 @@ static const struct option new_long_options[] = {
     {"file", required_argument, NULL, 'f'},
     {"output", required_argument, NULL, 'f'},
     {"force", no_argument, NULL, OPT_FORCE},
+    {"encrypt", no_argument, NULL, OPT_ENCRYPT},
+    {"no-encrypt", no_argument, NULL, OPT_NO_ENCRYPT},
+    PASSPHRASE_LONG_OPTIONS,
+    {"ca", no_argument, NULL, OPT_CA},
     {"help", no_argument, NULL, 'H'},
     {NULL, 0, NULL, 0},
 };
@@ -150,6 +165,19 @@ static int parse_new_option(void *opts, int opt, const cli_ctx *cli)
     case OPT_FORCE:
         o->force = true;
         return CS_OK;
+    case OPT_ENCRYPT:
+        o->encrypt = true;
+        return CS_OK;
+    case OPT_NO_ENCRYPT:
+        o->no_encrypt = true;
+        return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        o->encrypt = true;
+        return passphrase_option(&o->pass, opt, cli);
+    case OPT_CA:
+        r->issuer = true;
+        return CS_OK;
     default:
         return cli_usage_error(cli, "invalid option");
     }
@@ -173,6 +201,9 @@ static int parse_new_args(int argc, char **argv, const cli_ctx *cli, new_options
     }
     if (o->bits_given && o->req.key_type == CS_KEY_EC)
         return cli_usage_error(cli, "--bits and --curve cannot be used together");
+    if (o->encrypt && o->no_encrypt)
+        return cli_usage_error(cli, "--encrypt and --no-encrypt cannot be used together");
+    o->pass.confirm = true;
     return CS_OK;
 }
 
@@ -209,10 +240,17 @@ static int refuse_existing(const char *path, const cli_ctx *cli)
                     path);
 }
 
-static void warn_about_key(const cs_cert_request *req, const char *path, const cli_ctx *cli)
+static void warn_about_key(const new_options *o, const char *path, const cli_ctx *cli)
 {
+    const cs_cert_request *req = &o->req;
     if (req->key_type != CS_KEY_RSA)
         return;
+    /* Any RSA key that can sign trust lists may become the SAST key, the
+     * root of trust of every phone. mkcert's command line stays quiet. */
+    if (!o->encrypt && !o->no_encrypt && !cli->legacy && cs_phone_rsa_can_sign(req->rsa_bits))
+        cli_warn(cli, path,
+                 "the private key is written unencrypted; as a SAST key it is the root of "
+                 "trust of every phone (--encrypt protects it, --no-encrypt silences this)");
     if (req->rsa_bits > CS_PHONE_MAX_RSA_BITS)
         cli_warn(cli, path, "RSA key of %u bits: phones support RSA keys up to %u bits",
                  req->rsa_bits, CS_PHONE_MAX_RSA_BITS);
@@ -234,14 +272,25 @@ static int write_new(const new_options *o, const char *path, const cli_ctx *cli)
         return refuse_existing(path, cli);
     if (cs_output_open(&out, path, 0600, &err) != CS_OK)
         return cli_file_fail(cli, path, CS_ERROR, &err);
-    warn_about_key(&o->req, path, cli);
+    warn_about_key(o, path, cli);
 
-    cs_buf pem = CS_BUF_INIT;
-    pem.secret = true;
-    int rc = cs_cert_generate(&o->req, &pem, &err);
+    cs_buf pem = CS_BUF_INIT, phrase = CS_BUF_INIT;
+    pem.secret = phrase.secret = true;
+    cs_cert_request req = o->req;
+    int rc = CS_OK;
+    if (o->encrypt) {
+        cs_passphrase source = passphrase_source(&o->pass);
+        rc = source.get(source.ctx, path, &phrase, &err);
+        if (rc == CS_OK && phrase.len == 0)
+            rc = cs_fail(&err, CS_ERROR, "the passphrase is empty");
+        req.key_passphrase = cs_buf_bytes(&phrase);
+    }
+    if (rc == CS_OK)
+        rc = cs_cert_generate(&req, &pem, &err);
     if (rc == CS_OK)
         rc = cs_output_write(&out, pem.data, pem.len, &err);
     cs_buf_release(&pem);
+    cs_buf_release(&phrase);
     if (rc != CS_OK) {
         cs_output_abort(&out);
         return cli_file_fail(cli, path, CS_ERROR, &err);
@@ -350,21 +399,28 @@ static int cert_hash(int argc, char **argv, const cli_ctx *cli)
 
 static void usage_show(const cli_ctx *cli)
 {
-    printf("Usage: %s show [--json] FILE...\n", cli->prog);
-    printf("Describe each file's certificate (the first of a PEM file, or a DER file):\n"
+    printf("Usage: %s show [--json] [--strict] FILE...\n", cli->prog);
+    printf("Describe each file's certificate (the leaf of a PEM chain, or a DER file):\n"
            "names, serial number, validity, key, fingerprints, the MD5 that phone\n"
            "configurations call certHash, whether the file holds the matching private\n"
-           "key, and the trust-list roles it can fill for a phone.\n"
+           "key, the trust-list roles it can fill for a phone, and whether its subject\n"
+           "has the CN, O and OU phones need. For a chain, every certificate, leaf\n"
+           "first: which signs which, whether it is complete up to a self-signed root,\n"
+           "and when each expires.\n"
            "\n"
            "      --json               print each report as a JSON document\n"
            "                           (docs/json.md)\n"
+           "      --strict             a subject without CN, O or OU is exit 1\n" PASSPHRASE_HELP
+           "                           (show asks for none: without one, an encrypted\n"
+           "                           key is reported but not checked)\n"
            "  -H, -h, --help           print this help\n"
            "\n"
-           "Exit status: 0 all usable, 1 a certificate expired or not yet valid, or\n"
-           "a private key that does not match, 2 usage, I/O or format error.\n");
+           "Exit status: 0 all usable, 1 a certificate expired or not yet valid, a\n"
+           "private key that does not match, or (--strict) missing names, 2 usage, I/O\n"
+           "or format error.\n");
 }
 
-typedef enum key_state { KEY_NONE, KEY_MATCHES, KEY_MISMATCH } key_state;
+typedef enum key_state { KEY_NONE, KEY_MATCHES, KEY_MISMATCH, KEY_ENCRYPTED } key_state;
 typedef enum validity { VALID, EXPIRED, NOT_YET_VALID } validity;
 
 /* What a phone can do with a certificate. */
@@ -377,6 +433,57 @@ typedef struct phone_use {
     const char *sign_text;
 } phone_use;
 
+/* The certificates of a file, leaf first, then up the chain: each link
+ * signed by the next, as far as the file goes; then any others. */
+#define MAX_SHOWN_CHAIN 16
+typedef struct chain {
+    cs_cert *certs[MAX_SHOWN_CHAIN];
+    size_t count;
+    size_t links;   /* certs[0 .. links) is the leaf's chain */
+    bool complete;  /* it ends in a self-signed certificate */
+    bool truncated; /* the file holds more than MAX_SHOWN_CHAIN */
+} chain;
+
+/* Moves the certificate that signed certs[at - 1] to certs[at]. */
+static bool next_link(chain *c, size_t at)
+{
+    for (size_t j = at; j < c->count; j++) {
+        if (cs_cert_signed_by(c->certs[at - 1], c->certs[j])) {
+            cs_cert *t = c->certs[at];
+            c->certs[at] = c->certs[j];
+            c->certs[j] = t;
+            return true;
+        }
+    }
+    return false;
+}
+
+static int chain_load(const cs_cert *file, chain *c, cs_error *err)
+{
+    size_t n = cs_cert_count(file);
+    c->truncated = n > MAX_SHOWN_CHAIN;
+    c->count = 0;
+    for (size_t i = 0; i < n && i < MAX_SHOWN_CHAIN; i++) {
+        int rc = cs_cert_at(file, i, &c->certs[i], err);
+        if (rc != CS_OK)
+            return rc;
+        c->count++;
+    }
+    c->links = c->count > 0 ? 1 : 0;
+    while (c->links > 0 && !cs_cert_is_self_signed(c->certs[c->links - 1]) &&
+           next_link(c, c->links))
+        c->links++;
+    c->complete = c->links > 0 && cs_cert_is_self_signed(c->certs[c->links - 1]);
+    return CS_OK;
+}
+
+static void chain_release(chain *c)
+{
+    for (size_t i = 0; i < c->count; i++)
+        cs_cert_free(c->certs[i]);
+    c->count = 0;
+}
+
 /* Everything `show` reports about one file. */
 typedef struct cert_facts {
     const char *path;
@@ -386,6 +493,9 @@ typedef struct cert_facts {
     validity validity;
     long long days; /* left, since expiry, or until valid */
     phone_use use;
+    const char *missing[CS_CERT_NEEDED_NAMES]; /* CN, O, OU absent */
+    size_t n_missing;
+    chain chain;
 } cert_facts;
 
 /* The names of the roles a key takes (every role for RSA), from the
@@ -416,7 +526,8 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
             !cs_phone_rsa_can_sign(bits) ? "no: phones take signatures of 512, 1024 or 2048 bits"
             : key == KEY_MATCHES         ? "yes: trust lists as SAST, configuration files as TFTP"
             : key == KEY_MISMATCH        ? "no: the private key does not match"
-                                         : "no: the file holds no private key";
+            : key == KEY_ENCRYPTED ? "unknown: the private key is encrypted (give its passphrase)"
+                                   : "no: the file holds no private key";
         break;
     case CS_KEY_EC:
         if (cs_cert_curve(cert) == CS_CURVE_OTHER) {
@@ -433,15 +544,23 @@ static phone_use phone_use_of(const cs_cert *cert, key_state key)
     return use;
 }
 
-static int gather(const char *path, time_t now, cert_facts *f, const cli_ctx *cli)
+/* An encrypted key is checked only when its passphrase was given: show
+ * does not stop to ask for it. */
+static int gather(const char *path, const passphrase_opts *pass, time_t now, cert_facts *f,
+                  const cli_ctx *cli)
 {
     cs_key *key;
     cs_error err;
+    bool encrypted;
     *f = (cert_facts){.path = path};
-    if (cs_cert_file_load(path, &f->cert, &key, &err) != CS_OK)
+    cs_passphrase source = passphrase_source(pass);
+    if (cs_cert_file_load(path, passphrase_given(pass) ? &source : NULL, &f->cert, &key, &encrypted,
+                          &err) != CS_OK)
         return cli_file_fail(cli, path, CS_ERROR, &err);
     if (key != NULL)
         f->key = cs_key_matches_cert(key, f->cert, &err) == CS_OK ? KEY_MATCHES : KEY_MISMATCH;
+    else if (encrypted)
+        f->key = KEY_ENCRYPTED;
     cs_key_free(key);
 
     cs_cert_validity(f->cert, &f->not_before, &f->not_after);
@@ -456,12 +575,22 @@ static int gather(const char *path, time_t now, cert_facts *f, const cli_ctx *cl
         f->days = (f->not_after - now) / SECONDS_PER_DAY;
     }
     f->use = phone_use_of(f->cert, f->key);
+    f->n_missing = cs_cert_missing_names(f->cert, f->missing);
+    if (chain_load(f->cert, &f->chain, &err) != CS_OK) {
+        chain_release(&f->chain);
+        cs_cert_free(f->cert);
+        return cli_file_fail(cli, path, CS_ERROR, &err);
+    }
     return CS_OK;
 }
 
 static const char *key_state_name(key_state key)
 {
-    return key == KEY_MATCHES ? "yes" : key == KEY_MISMATCH ? "mismatch" : "no";
+    static const char *const names[] = {[KEY_NONE] = "no",
+                                        [KEY_MATCHES] = "yes",
+                                        [KEY_MISMATCH] = "mismatch",
+                                        [KEY_ENCRYPTED] = "encrypted"};
+    return names[key];
 }
 
 static const char *key_algorithm(const cs_cert *cert)
@@ -519,7 +648,58 @@ static void text_fingerprint(const char *label, const cs_cert *cert, cs_md md)
     fputc('\n', stdout);
 }
 
-static void print_text(const cert_facts *f)
+static void print_names(const cert_facts *f)
+{
+    char problem[CS_CERT_NAMES_TEXT_SIZE];
+    if (cs_cert_names_problem(f->cert, problem, sizeof problem))
+        report_line(stdout, SHOW_WIDTH, "Names:", "%s", problem);
+    else
+        report_line(stdout, SHOW_WIDTH, "Names:", "CN, O and OU, as phones need");
+}
+
+/* "expires 2030-01-01T00:00:00Z" or "expired 2020-01-01T00:00:00Z". */
+static void print_expiry(const cs_cert *cert, time_t now)
+{
+    int64_t from, to;
+    char when[32];
+    cs_cert_validity(cert, &from, &to);
+    cs_format_time(to, when, sizeof when);
+    printf("%s %s", now > to ? "EXPIRED" : now < from ? "not yet valid, expires" : "expires", when);
+}
+
+/* One line per certificate, leaf first: who signs it, and its expiry. */
+static void print_chain(const chain *c, time_t now)
+{
+    if (c->complete)
+        report_line(stdout, SHOW_WIDTH,
+                    "Chain:", "%zu certificates, complete to a self-signed root", c->links);
+    else
+        report_line(stdout, SHOW_WIDTH, "Chain:",
+                    "%zu certificate%s, incomplete: the issuer of the last is not in the file",
+                    c->links, plural((long long)c->links));
+    for (size_t i = 0; i < c->count; i++) {
+        cs_buf name = CS_BUF_INIT;
+        printf("  %zu. ", i + 1);
+        if (cert_name(c->certs[i], false, &name))
+            report_text(stdout, cs_buf_bytes(&name));
+        if (i >= c->links)
+            fputs(", not in the leaf's chain", stdout);
+        else if (cs_cert_is_self_signed(c->certs[i]))
+            fputs(", self-signed", stdout);
+        else if (i + 1 < c->links)
+            printf(", signed by %zu", i + 2);
+        else
+            fputs(", issuer not in the file", stdout);
+        fputs(", ", stdout);
+        print_expiry(c->certs[i], now);
+        fputc('\n', stdout);
+        cs_buf_release(&name);
+    }
+    if (c->truncated)
+        printf("  (only the first %d certificates are shown)\n", MAX_SHOWN_CHAIN);
+}
+
+static void print_text(const cert_facts *f, time_t now)
 {
     const cs_cert *cert = f->cert;
     const int w = SHOW_WIDTH;
@@ -563,6 +743,9 @@ static void print_text(const cert_facts *f)
         putchar('\n');
     }
     report_line(stdout, w, "Can Sign:", "%s", f->use.sign_text);
+    print_names(f);
+    if (f->chain.count > 1)
+        print_chain(&f->chain, now);
     fputc('\n', stdout);
 }
 
@@ -579,6 +762,31 @@ static void json_fingerprint(json_t *o, const char *field, const cs_cert *cert, 
     uint8_t digest[CS_MAX_DIGEST_SIZE];
     if (fingerprint(cert, md, digest))
         json_object_set_new(o, field, json_hex((cs_bytes){digest, cs_md_size(md)}));
+}
+
+/* The chain, leaf first: each certificate's names, expiry, and the
+ * 0-based index of the one that signed it (null: none in the file). */
+static json_t *json_chain(const chain *c)
+{
+    json_t *list = json_array();
+    for (size_t i = 0; i < c->count; i++) {
+        json_t *link = json_object();
+        int64_t from, to;
+        char when[32];
+        cs_cert_validity(c->certs[i], &from, &to);
+        cs_format_time(to, when, sizeof when);
+        json_name(link, "subject", c->certs[i], false);
+        json_name(link, "issuer", c->certs[i], true);
+        json_object_set_new(link, "not_after", json_string(when));
+        bool self = cs_cert_is_self_signed(c->certs[i]);
+        json_object_set_new(link, "self_signed", json_boolean(self));
+        json_object_set_new(link, "in_chain", json_boolean(i < c->links));
+        json_object_set_new(link, "signed_by",
+                            i + 1 < c->links && !self ? json_integer((json_int_t)(i + 1))
+                                                      : json_null());
+        json_array_append_new(list, link);
+    }
+    return list;
 }
 
 /* The text report's fields in snake_case (docs/json.md). */
@@ -620,19 +828,31 @@ static int print_json(const cert_facts *f, const cli_ctx *cli)
         json_array_append_new(roles, json_string(f->use.roles[i]));
     json_object_set_new(o, "roles", roles);
     json_object_set_new(o, "can_sign", json_boolean(f->use.can_sign));
+    json_t *missing = json_array();
+    for (size_t i = 0; i < f->n_missing; i++)
+        json_array_append_new(missing, json_string(f->missing[i]));
+    json_object_set_new(o, "missing_names", missing);
+    json_object_set_new(o, "chain", json_chain(&f->chain));
+    json_object_set_new(o, "chain_complete", json_boolean(f->chain.complete));
     return json_emit(o, cli);
 }
 
-static int show_one(const char *path, time_t now, bool json, const cli_ctx *cli)
+typedef struct show_options {
+    bool json;
+    bool strict;
+    passphrase_opts pass;
+} show_options;
+
+static int show_one(const char *path, time_t now, const show_options *o, const cli_ctx *cli)
 {
     cert_facts f;
-    int rc = gather(path, now, &f, cli);
+    int rc = gather(path, &o->pass, now, &f, cli);
     if (rc != CS_OK)
         return rc;
-    if (json)
+    if (o->json)
         rc = print_json(&f, cli);
     else
-        print_text(&f);
+        print_text(&f, now);
 
     /* The report goes first, then the reasons for the exit status. */
     fflush(stdout);
@@ -642,19 +862,32 @@ static int show_one(const char *path, time_t now, bool json, const cli_ctx *cli)
     if (rc != CS_ERROR && f.key == KEY_MISMATCH)
         rc =
             cli_fail(cli, CS_INVALID, "'%s': the private key does not match the certificate", path);
+    char problem[CS_CERT_NAMES_TEXT_SIZE];
+    if (rc != CS_ERROR && o->strict && cs_cert_names_problem(f.cert, problem, sizeof problem))
+        rc = cli_fail(cli, CS_INVALID, "'%s': %s (--strict)", path, problem);
     if (f.key != KEY_NONE)
         cli_warn_exposed_key(cli, path);
+    chain_release(&f.chain);
     cs_cert_free(f.cert);
     return rc;
 }
 
 static int show_option(void *opts, int opt, const cli_ctx *cli)
 {
-    bool *json = opts;
-    if (opt != OPT_JSON)
+    show_options *o = opts;
+    switch (opt) {
+    case OPT_JSON:
+        o->json = true;
+        return CS_OK;
+    case OPT_STRICT:
+        o->strict = true;
+        return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->pass, opt, cli);
+    default:
         return cli_usage_error(cli, "invalid option");
-    *json = true;
-    return CS_OK;
+    }
 }
 
 static int cert_show(int argc, char **argv, const cli_ctx *cli)
@@ -662,14 +895,16 @@ static int cert_show(int argc, char **argv, const cli_ctx *cli)
     /* clang-format off */
     static const struct option long_options[] = {
         {"json", no_argument, NULL, OPT_JSON},
+        {"strict", no_argument, NULL, OPT_STRICT},
+        PASSPHRASE_LONG_OPTIONS,
         {"help", no_argument, NULL, 'H'},
         {NULL, 0, NULL, 0},
     };
     /* clang-format on */
     static const cli_options spec = {"", long_options, show_option, usage_show};
-    bool json = false;
+    show_options o = {0};
     int first;
-    int parsed = cli_parse_options(&spec, &json, &argc, argv, &first, cli);
+    int parsed = cli_parse_options(&spec, &o, &argc, argv, &first, cli);
     if (parsed != CS_OK)
         return cli_finish(cli, parsed == -1 ? CS_OK : parsed);
     if (first >= argc)
@@ -677,7 +912,7 @@ static int cert_show(int argc, char **argv, const cli_ctx *cli)
     int worst = CS_OK;
     time_t now = time(NULL);
     for (int i = first; i < argc; i++) {
-        int rc = show_one(argv[i], now, json, cli);
+        int rc = show_one(argv[i], now, &o, cli);
         if (rc > worst)
             worst = rc; /* an error (2) outranks an invalid certificate (1) */
     }
@@ -690,7 +925,7 @@ static void usage(const cli_ctx *cli)
 {
     printf("Usage: %s new --common CN --organization O --unit OU [OPTIONS] [FILE]\n"
            "       %s hash [--digest sha1|sha512] CERT\n"
-           "       %s show [--json] FILE...\n"
+           "       %s show [--json] [--strict] FILE...\n"
            "Make self-signed certificates for phones' trust lists (new, also called\n"
            "mkcert), print the base64 digest of a certificate (hash, also called\n"
            "certhash), or describe certificates and what a phone can do with them\n"

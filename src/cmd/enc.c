@@ -9,6 +9,7 @@
 #include "ciscosec/signer.h"
 #include "../batch.h"
 #include "../cli.h"
+#include "../passphrase.h"
 #include "../json.h"
 
 /* "Encryption Digest Algorithm: ", the longest label of the report. */
@@ -51,7 +52,7 @@ static void usage(const cli_ctx *cli)
            "                           certificate as DIR/SEPxxx.pem (SEPxxx.cnf.xml's name\n"
            "                           without .cnf.xml)\n"
            "  -j, --jobs N             files encrypted at once (default: the CPUs)\n"
-           "  -k, --key KEY            the phone's private key, to decrypt\n"
+           "  -k, --key KEY            the phone's private key, to decrypt\n" PASSPHRASE_HELP
            "  -d, --digest DIGEST      sha1 or sha512, for the signature and the content\n"
            "                           digest; default sha1\n"
            "      --keep               do not delete the input\n"
@@ -74,6 +75,7 @@ typedef struct enc_options {
     const char *certificate;
     const char *certificate_dir;
     const char *key;
+    passphrase_opts pass;
     uint8_t digest_code;
     bool keep;
     bool json;
@@ -90,6 +92,7 @@ static const struct option long_options[] = {
     {"certificate", required_argument, NULL, 'c'},
     {"certificate-dir", required_argument, NULL, OPT_CERT_DIR},
     {"key", required_argument, NULL, 'k'},
+    PASSPHRASE_LONG_OPTIONS,
     {"digest", required_argument, NULL, 'd'},
     {"jobs", required_argument, NULL, 'j'},
     {"keep", no_argument, NULL, OPT_KEEP},
@@ -130,6 +133,9 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
     case 'k':
         o->key = optarg;
         return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->pass, opt, cli);
     case 'd':
         if (!cs_digest_code_parse(optarg, &o->digest_code) || o->digest_code == CS_DIGEST_SHA256)
             return cli_usage_error(cli, "invalid digest '%s': sha1 or sha512", optarg);
@@ -266,7 +272,8 @@ static int decrypt_enc(const enc_options *o, const cli_ctx *cli)
     cs_key *key = NULL;
     cs_cert *tftp = NULL;
     cs_error err;
-    if (cs_key_load_file(o->key, &key, &err) != CS_OK)
+    cs_passphrase pass = passphrase_source(&o->pass);
+    if (cs_key_load_file(o->key, &pass, &key, &err) != CS_OK)
         return cli_file_fail(cli, o->key, CS_ERROR, &err);
     cli_warn_exposed_key(cli, o->key);
     int rc = CS_OK;
@@ -406,7 +413,8 @@ static int build_enc(const enc_options *o, const cli_ctx *cli)
     cs_error err;
     const char *failed;
     uint32_t timestamp;
-    if (cs_signer_load(&signer, o->tftp, NULL, &failed, &err) != CS_OK)
+    cs_passphrase pass = passphrase_source(&o->pass);
+    if (cs_signer_load(&signer, o->tftp, NULL, &pass, &failed, &err) != CS_OK)
         return cli_file_fail(cli, failed, CS_ERROR, &err);
     cli_warn_exposed_key(cli, o->tftp);
     int rc = cs_build_time(&timestamp, &err);

@@ -7,6 +7,7 @@
 #include "ciscosec/signedfile.h"
 #include "../batch.h"
 #include "../cli.h"
+#include "../passphrase.h"
 #include "../json.h"
 
 static void usage_stripsgn(const cli_ctx *cli)
@@ -53,7 +54,8 @@ static void usage(const cli_ctx *cli, bool stripsgn)
            "                           parse: the certificate that checks the\n"
            "                           signature (none: the signature is not checked)\n"
            "  -c, --certificate CERT   the same as --tftp (older sgnfile versions)\n"
-           "      --key KEY            build: the private key, when it is not in CERT\n"
+           "      --key KEY            build: the private key, when it is not in "
+           "CERT\n" PASSPHRASE_HELP
            "  -d, --digest DIGEST      build: sha1, sha256 or sha512; default sha1\n"
            "  -F, --filename NAME      build: the name stored in the header (the one\n"
            "                           the phone asks for); default FILE's base name\n"
@@ -81,6 +83,7 @@ typedef struct sgn_options {
     size_t count;
     const char *cert;
     const char *key_path;
+    passphrase_opts pass;
     const char *filename;
     uint8_t digest_code;
     unsigned jobs;
@@ -96,6 +99,7 @@ static const struct option long_options[] = {
     {"tftp", required_argument, NULL, 't'},
     {"certificate", required_argument, NULL, 'c'},
     {"key", required_argument, NULL, OPT_KEY},
+    PASSPHRASE_LONG_OPTIONS,
     {"digest", required_argument, NULL, 'd'},
     {"filename", required_argument, NULL, 'F'},
     {"jobs", required_argument, NULL, 'j'},
@@ -144,6 +148,9 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
     case OPT_KEY:
         o->key_path = optarg;
         return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->pass, opt, cli);
     case 'd':
         if (!cs_digest_code_parse(optarg, &o->digest_code))
             return cli_usage_error(cli, "invalid digest '%s': sha1, sha256 or sha512", optarg);
@@ -250,7 +257,8 @@ static int build_sgn(const sgn_options *o, const cli_ctx *cli)
     cs_error err;
     const char *failed;
     uint32_t timestamp;
-    if (cs_signer_load(&signer, o->cert, o->key_path, &failed, &err) != CS_OK)
+    cs_passphrase pass = passphrase_source(&o->pass);
+    if (cs_signer_load(&signer, o->cert, o->key_path, &pass, &failed, &err) != CS_OK)
         return cli_file_fail(cli, failed, CS_ERROR, &err);
     if (cs_build_time(&timestamp, &err) != CS_OK) {
         cs_signer_release(&signer);

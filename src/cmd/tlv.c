@@ -3,9 +3,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ciscosec/certgen.h"
 #include "ciscosec/fileio.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
+#include "../passphrase.h"
 #include "../json.h"
 
 #define MAX_RECORDS 64
@@ -46,7 +48,10 @@ static void usage(const cli_ctx *cli)
            "  -F, --filename NAME      name stored in the header; default the\n"
            "                           output's base name\n"
            "      --key KEY            the signer's private key, when it is not in\n"
-           "                           the first --sast file\n"
+           "                           the first --sast file\n" PASSPHRASE_HELP
+           "      --strict             refuse (exit 1) a certificate whose subject has no\n"
+           "                           CN, O or OU, which phones need; without it, a\n"
+           "                           warning\n"
            "  -H, -h, --help           print this help\n"
            "\n"
            "SOURCE_DATE_EPOCH, when set, is the timestamp written (reproducible builds).\n"
@@ -55,7 +60,7 @@ static void usage(const cli_ctx *cli)
 }
 
 enum mode { MODE_NONE, MODE_BUILD, MODE_PARSE };
-enum { OPT_KEY = 256, OPT_JSON };
+enum { OPT_KEY = 256, OPT_JSON, OPT_STRICT };
 
 typedef struct record_arg {
     uint16_t role;
@@ -71,7 +76,9 @@ typedef struct tlv_options {
     uint8_t digest_code;
     const char *filename;
     const char *key_path;
+    passphrase_opts pass;
     bool json;
+    bool strict;
 } tlv_options;
 
 /* clang-format off */
@@ -90,7 +97,9 @@ static const struct option long_options[] = {
     {"digest", required_argument, NULL, 'd'},
     {"filename", required_argument, NULL, 'F'},
     {"key", required_argument, NULL, OPT_KEY},
+    PASSPHRASE_LONG_OPTIONS,
     {"json", no_argument, NULL, OPT_JSON},
+    {"strict", no_argument, NULL, OPT_STRICT},
     {NULL, 0, NULL, 0},
 };
 /* clang-format on */
@@ -130,8 +139,14 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
     case 'F':
         o->filename = optarg;
         return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->pass, opt, cli);
     case OPT_KEY:
         o->key_path = optarg;
+        return CS_OK;
+    case OPT_STRICT:
+        o->strict = true;
         return CS_OK;
     case OPT_JSON:
         o->json = true;
@@ -400,6 +415,42 @@ static void warn_large_keys(const tlv_options *o, const cs_tl_entry *entries, co
     }
 }
 
+/* Which certificate of a chain file the list takes. */
+static void note_chains(const tlv_options *o, const cs_tl_entry *entries)
+{
+    for (size_t i = 0; i < o->count; i++) {
+        size_t n = cs_cert_count(entries[i].cert);
+        cs_buf subject = CS_BUF_INIT;
+        cs_error err;
+        if (n > 1 && cs_cert_subject(entries[i].cert, &subject, &err) == CS_OK) {
+            printf("%s: a chain of %zu certificates; the list takes its leaf, ", o->records[i].path,
+                   n);
+            report_text(stdout, cs_buf_bytes(&subject));
+            fputc('\n', stdout);
+        }
+        cs_buf_release(&subject);
+    }
+}
+
+/* The names phones need: a warning, or with --strict a refusal (exit 1,
+ * as for anything a phone would reject). */
+static int check_names(const tlv_options *o, const cs_tl_entry *entries, const cli_ctx *cli)
+{
+    int rc = CS_OK;
+    for (size_t i = 0; i < o->count; i++) {
+        char problem[CS_CERT_NAMES_TEXT_SIZE];
+        if (!cs_cert_names_problem(entries[i].cert, problem, sizeof problem))
+            continue;
+        if (o->strict) {
+            cli_fail(cli, CS_INVALID, "'%s': %s (--strict)", o->records[i].path, problem);
+            rc = CS_INVALID;
+        } else {
+            cli_warn(cli, o->records[i].path, "%s", problem);
+        }
+    }
+    return rc;
+}
+
 /* Loads every record's certificate; the signer's comes from the signer,
  * which holds it with its key. */
 static int load_certificates(const tlv_options *o, const record_arg *signer_arg, cs_signer *signer,
@@ -407,7 +458,8 @@ static int load_certificates(const tlv_options *o, const record_arg *signer_arg,
 {
     cs_error err;
     const char *failed;
-    if (cs_signer_load(signer, signer_arg->path, o->key_path, &failed, &err) != CS_OK)
+    cs_passphrase pass = passphrase_source(&o->pass);
+    if (cs_signer_load(signer, signer_arg->path, o->key_path, &pass, &failed, &err) != CS_OK)
         return cli_file_fail(cli, failed, CS_ERROR, &err);
     cli_warn_exposed_key(cli, o->key_path != NULL ? o->key_path : signer_arg->path);
     for (size_t i = 0; i < o->count; i++) {
@@ -441,6 +493,10 @@ static int build_tlv(const tlv_options *o, const cli_ctx *cli)
             entries[i] =
                 (cs_tl_entry){o->records[i].role, certs[i] != NULL ? certs[i] : signer.cert};
         warn_large_keys(o, entries, cli);
+        note_chains(o, entries);
+        rc = check_names(o, entries, cli);
+    }
+    if (rc == CS_OK) {
         cs_tl_spec spec = {
             .entries = entries,
             .count = o->count,
@@ -466,7 +522,7 @@ static int build_tlv(const tlv_options *o, const cli_ctx *cli)
         cs_cert_free(certs[i]);
     cs_signer_release(&signer);
     cs_buf_release(&out);
-    return cli_finish(cli, rc == CS_OK ? CS_OK : CS_ERROR);
+    return cli_finish(cli, rc == CS_OK || rc == CS_INVALID ? rc : CS_ERROR);
 }
 
 int cmd_tlv(int argc, char **argv, const cli_ctx *cli)

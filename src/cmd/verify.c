@@ -19,6 +19,7 @@
 #include "ciscosec/tlsprobe.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
+#include "../passphrase.h"
 #include "../json.h"
 
 #define MAX_TIMEOUT_SECONDS 3600
@@ -68,7 +69,12 @@ static void usage(const cli_ctx *cli)
            "                           is a name, none for an address; \"\" for none)\n"
            "  -t, --timeout SECONDS    tls: time allowed to connect and for each read\n"
            "                           (default 10)\n"
+           "      --client-cert PEM    tls: a client certificate, for servers that ask\n"
+           "                           for one; its key in PEM too, or in --client-key\n"
+           "      --client-key KEY     tls: the client certificate's private key\n" PASSPHRASE_HELP
            "      --json               print the report as JSON (docs/json.md)\n"
+           "      --strict             a trust-list certificate without CN, O or OU\n"
+           "                           (rule cert-names) is an error, not a warning\n"
            "  -H, -h, --help           print this help\n"
            "\n"
            "Each problem is one line: FILE: error|warning [RULE]: what, and the\n"
@@ -82,7 +88,7 @@ static void usage(const cli_ctx *cli)
 enum verb { VERB_FILE, VERB_ROLLOVER, VERB_TLS, VERB_TFTPBOOT, VERB_SRTP };
 static const char *const verbs[] = {"file", "rollover", "tls", "tftpboot", "srtp", NULL};
 
-enum { OPT_AT = 256, OPT_JSON };
+enum { OPT_AT = 256, OPT_JSON, OPT_STRICT, OPT_CLIENT_CERT, OPT_CLIENT_KEY };
 
 typedef struct verify_options {
     enum verb verb;
@@ -96,6 +102,10 @@ typedef struct verify_options {
     char **operands;
     int count;
     bool json;
+    bool strict;
+    const char *client_cert;
+    const char *client_key;
+    passphrase_opts pass;
 } verify_options;
 
 /* clang-format off */
@@ -106,6 +116,10 @@ static const struct option long_options[] = {
     {"servername", required_argument, NULL, 'n'},
     {"timeout", required_argument, NULL, 't'},
     {"json", no_argument, NULL, OPT_JSON},
+    {"strict", no_argument, NULL, OPT_STRICT},
+    {"client-cert", required_argument, NULL, OPT_CLIENT_CERT},
+    {"client-key", required_argument, NULL, OPT_CLIENT_KEY},
+    PASSPHRASE_LONG_OPTIONS,
     {"help", no_argument, NULL, 'H'},
     {NULL, 0, NULL, 0},
 };
@@ -131,6 +145,18 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
     case OPT_JSON:
         o->json = true;
         return CS_OK;
+    case OPT_STRICT:
+        o->strict = true;
+        return CS_OK;
+    case OPT_CLIENT_CERT:
+        o->client_cert = optarg;
+        return CS_OK;
+    case OPT_CLIENT_KEY:
+        o->client_key = optarg;
+        return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->pass, opt, cli);
     case OPT_AT:
         if (!cs_parse_time(optarg, &o->now))
             return cli_usage_error(cli, "invalid time '%s': RFC 3339, e.g. 2030-01-01T00:00:00Z",
@@ -178,8 +204,12 @@ static int check_args(const verify_options *o, const cli_ctx *cli)
     bool tls = o->verb == VERB_TLS;
     if (o->itl != NULL && o->verb != VERB_FILE && !tls)
         return cli_usage_error(cli, "--itl is not an option of '%s'", verb);
-    if (!tls && (o->has_role || o->servername != NULL || o->timeout_ms != 0))
-        return cli_usage_error(cli, "--role, --servername and --timeout are options of 'tls'");
+    if (!tls && (o->has_role || o->servername != NULL || o->timeout_ms != 0 ||
+                 o->client_cert != NULL || o->client_key != NULL || passphrase_given(&o->pass)))
+        return cli_usage_error(cli, "--role, --servername, --timeout, --client-cert, "
+                                    "--client-key and the passphrase options are options of 'tls'");
+    if (o->client_key != NULL && o->client_cert == NULL)
+        return cli_usage_error(cli, "--client-key needs --client-cert");
     if (o->verb == VERB_SRTP && o->has_at)
         return cli_usage_error(cli, "--at is not an option of 'srtp'");
     switch (o->verb) {
@@ -355,6 +385,16 @@ static void print_verdict(output *out, const cs_findings *f)
                f->warnings == 1 ? "" : "s");
 }
 
+/* --strict: what the guide requires but phones let pass counts as an
+ * error too (today: trust-list certificates without CN, O or OU). */
+static cs_findings new_findings(const verify_options *o)
+{
+    cs_findings f = CS_FINDINGS_INIT;
+    if (o->strict)
+        cs_findings_make_strict(&f, CS_RULE_CERT_NAMES);
+    return f;
+}
+
 /* The exit status: an I/O error (2) outranks a rejection (1). */
 static int status_of(const cs_findings *f, bool io_error, const cli_ctx *cli)
 {
@@ -457,7 +497,7 @@ static int verify_files(const verify_options *o, const cli_ctx *cli)
     if (o->itl != NULL && (rc = load_list(o->itl, &itl, cli)) != CS_OK)
         return rc;
     cs_phone_list list = {o->itl, o->itl ? &itl.tl : NULL};
-    cs_findings f = CS_FINDINGS_INIT;
+    cs_findings f = new_findings(o);
     output out = output_new(o);
     bool io_error = false;
     size_t rejected = 0;
@@ -496,7 +536,7 @@ static int verify_rollover(const verify_options *o, const cli_ctx *cli)
     int rc = read_list(old_path, &old_data, cli);
     if (rc == CS_OK)
         rc = read_list(new_path, &new_data, cli);
-    cs_findings f = CS_FINDINGS_INIT;
+    cs_findings f = new_findings(o);
     output out = output_new(o);
     cs_error err;
     if (rc == CS_OK) {
@@ -576,6 +616,112 @@ static void print_connection(output *out, const endpoint *e, const cs_tls_result
     printf("Connected to %s (%s): %s, %s\n", e->label, r->address, r->version, r->ciphersuite);
 }
 
+/* The client certificate and its key (which may be encrypted). */
+static int load_client(const verify_options *o, cs_cert **cert, cs_key **key, const cli_ctx *cli)
+{
+    cs_error err;
+    *cert = NULL;
+    *key = NULL;
+    if (o->client_cert == NULL)
+        return CS_OK;
+    const char *key_path = o->client_key != NULL ? o->client_key : o->client_cert;
+    cs_passphrase pass = passphrase_source(&o->pass);
+    if (cs_cert_load_file(o->client_cert, cert, &err) != CS_OK)
+        return cli_file_fail(cli, o->client_cert, CS_ERROR, &err);
+    if (cs_key_load_file(key_path, &pass, key, &err) != CS_OK ||
+        cs_key_matches_cert(*key, *cert, &err) != CS_OK) {
+        cs_cert_free(*cert);
+        cs_key_free(*key);
+        *cert = NULL;
+        *key = NULL;
+        return cli_file_fail(cli, key_path, CS_ERROR, &err);
+    }
+    cli_warn_exposed_key(cli, key_path);
+    return CS_OK;
+}
+
+static const char *demand_word(cs_tls_demand d)
+{
+    return d == CS_TLS_DEMAND_ASKED ? "yes" : d == CS_TLS_DEMAND_NONE ? "no" : "unknown";
+}
+
+static void print_client_cert(output *out, const verify_options *o, cs_tls_demand demand)
+{
+    if (out->report != NULL) {
+        json_t *c = json_object();
+        json_object_set_new(c, "requested", json_string(demand_word(demand)));
+        json_object_set_new(c, "given", string_or_null(o->client_cert));
+        json_object_set_new(out->report, "client_certificate", c);
+        return;
+    }
+    const char *given = o->client_cert != NULL ? "; given " : "";
+    const char *path = o->client_cert != NULL ? o->client_cert : "";
+    if (demand == CS_TLS_DEMAND_ASKED)
+        printf("Client certificate: the server asks for one%s%s\n", given, path);
+    else if (demand == CS_TLS_DEMAND_NONE)
+        printf("Client certificate: the server does not ask for one%s%s\n", given, path);
+    else
+        printf("Client certificate: cannot tell whether the server asks for one%s%s\n", given,
+               path);
+}
+
+/* The trust-list record that holds cert itself, if any. */
+static const cs_tl_record *record_of(const cs_trustlist *tl, const cs_cert *cert)
+{
+    cs_bytes der = cs_cert_der(cert);
+    for (size_t i = 0; i < tl->count; i++) {
+        const cs_tl_record *rec = &tl->records[i];
+        if (rec->has_certificate && rec->certificate.len == der.len &&
+            memcmp(rec->certificate.data, der.data, der.len) == 0)
+            return rec;
+    }
+    return NULL;
+}
+
+/* The chain the server sent, in its order, and which of it the list holds:
+ * a phone trusts the list's own certificates, never a CA because it issued
+ * one. */
+static void print_chain(output *out, const cs_cert *chain, const cs_trustlist *tl,
+                        const char *itl_name)
+{
+    size_t n = cs_cert_count(chain);
+    json_t *list = out->report != NULL ? json_array() : NULL;
+    bool ca_listed = false, leaf_listed = false;
+    if (list == NULL)
+        printf("Chain sent: %zu certificate%s\n", n, n == 1 ? "" : "s");
+    for (size_t i = 0; i < n; i++) {
+        cs_cert *c;
+        cs_error err;
+        cs_buf subject = CS_BUF_INIT;
+        if (cs_cert_at(chain, i, &c, &err) != CS_OK)
+            continue;
+        (void)cs_cert_subject(c, &subject, &err);
+        const cs_tl_record *rec = record_of(tl, c);
+        leaf_listed |= i == 0 && rec != NULL;
+        ca_listed |= i > 0 && rec != NULL;
+        if (list != NULL) {
+            json_t *link = json_object();
+            json_object_set_new(link, "subject", json_text(cs_buf_bytes(&subject)));
+            json_object_set_new(link, "in_trust_list", json_boolean(rec != NULL));
+            json_array_append_new(list, link);
+        } else {
+            printf("  %zu. ", i + 1);
+            report_text(stdout, cs_buf_bytes(&subject));
+            printf("%s%s\n", i == 0 ? " (leaf)" : "", rec != NULL ? ", in the trust list" : "");
+        }
+        cs_buf_release(&subject);
+        cs_cert_free(c);
+    }
+    if (list != NULL) {
+        json_object_set_new(out->report, "chain", list);
+        return;
+    }
+    if (ca_listed && !leaf_listed)
+        printf("Note: %s holds a CA of this chain but not its leaf; phones trust only the "
+               "list's own certificates, not the CAs that issued them\n",
+               itl_name);
+}
+
 static int verify_tls(const verify_options *o, const cli_ctx *cli)
 {
     endpoint e;
@@ -584,17 +730,31 @@ static int verify_tls(const verify_options *o, const cli_ctx *cli)
     if (rc != CS_OK || (rc = load_list(o->itl, &itl, cli)) != CS_OK)
         return rc;
     cs_phone_list list = {o->itl, &itl.tl};
-    cs_tls_target target = {e.host, e.port, sni_name(o, &e), o->timeout_ms};
+    cs_cert *client_cert;
+    cs_key *client_key;
+    if ((rc = load_client(o, &client_cert, &client_key, cli)) != CS_OK) {
+        release_list(&itl);
+        return rc;
+    }
+    cs_tls_target target = {e.host,        e.port,      sni_name(o, &e),
+                            o->timeout_ms, client_cert, client_key};
     cs_tls_result r;
-    cs_findings f = CS_FINDINGS_INIT;
+    cs_findings f = new_findings(o);
     output out = output_new(o);
     cs_error err;
     rc = cs_tls_probe(&target, &r, &err);
     if (rc == CS_INVALID) {
-        cs_findings_add(&f, CS_RULE_TLS_HANDSHAKE, e.label, NULL, "%s", err.message);
+        bool asked = r.client_cert_demand == CS_TLS_DEMAND_ASKED;
+        cs_findings_add(&f, CS_RULE_TLS_HANDSHAKE, e.label, NULL, "%s%s", err.message,
+                        asked && client_cert == NULL
+                            ? "; the server asks for a client certificate (--client-cert)"
+                            : "");
+        print_client_cert(&out, o, r.client_cert_demand);
         rc = CS_OK;
     } else if (rc == CS_OK) {
         print_connection(&out, &e, &r);
+        print_client_cert(&out, o, r.client_cert_demand);
+        print_chain(&out, r.peer_chain, &itl.tl, o->itl);
         rc = cs_phone_check_server(e.label, r.peer_cert.data, r.peer_cert.len, o->service, &list,
                                    o->now, &f, &err);
         cs_tls_result_release(&r);
@@ -611,6 +771,8 @@ static int verify_tls(const verify_options *o, const cli_ctx *cli)
     }
     cs_findings_release(&f);
     release_list(&itl);
+    cs_cert_free(client_cert);
+    cs_key_free(client_key);
     return output_finish(&out, rc, cli);
 }
 
@@ -659,7 +821,7 @@ static void print_rule_table(const cs_findings *f)
 static int verify_tftpboot(const verify_options *o, const cli_ctx *cli)
 {
     const char *dir = o->operands[0];
-    cs_findings f = CS_FINDINGS_INIT;
+    cs_findings f = new_findings(o);
     output out = output_new(o);
     cs_tftpboot_counts counts;
     cs_error err;

@@ -287,64 +287,45 @@ static int generate_key(const cs_cert_request *req, mbedtls_pk_context *pk, cs_e
     return CS_OK;
 }
 
-/* --- DER writing ------------------------------------------------------------ */
-
-/* mbedTLS's ASN.1 writers go backwards from the end of a buffer and return
- * the bytes written or a negative error; this keeps the running length and
- * the first error. */
-typedef struct der_writer {
-    unsigned char *p;
-    unsigned char *start;
-    size_t len;
-    int error;
-} der_writer;
-
-static void der_writer_init(der_writer *w, unsigned char *buf, size_t size)
-{
-    *w = (der_writer){buf + size, buf, 0, 0};
-}
-
-static void der_add(der_writer *w, int written)
-{
-    if (w->error != 0)
-        return;
-    if (written < 0)
-        w->error = written;
-    else
-        w->len += (size_t)written;
-}
-
-/* Puts a tag and length in front of what was written since `mark`. */
-static void der_wrap(der_writer *w, size_t mark, unsigned char tag)
-{
-    if (w->error != 0)
-        return;
-    der_add(w, mbedtls_asn1_write_len(&w->p, w->start, w->len - mark));
-    der_add(w, mbedtls_asn1_write_tag(&w->p, w->start, tag));
-}
-
-#define SEQUENCE_TAG (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
-
 /* --- the private key -------------------------------------------------------- */
 
-/* PKCS#8 PrivateKeyInfo around the PKCS#1 key that ends at w->p:
- * SEQUENCE { INTEGER 0, AlgorithmIdentifier rsaEncryption NULL,
- * OCTET STRING RSAPrivateKey }. */
-static void wrap_pkcs8_rsa(der_writer *w)
+/* PKCS#8 PrivateKeyInfo around the PKCS#1 or SEC1 key that ends at w->p:
+ * SEQUENCE { INTEGER 0, AlgorithmIdentifier, OCTET STRING key }, with
+ * rsaEncryption NULL, or id-ecPublicKey and the curve's OID. */
+static void wrap_pkcs8(der_writer *w, const mbedtls_pk_context *pk)
 {
     der_wrap(w, 0, MBEDTLS_ASN1_OCTET_STRING);
-    der_add(w, mbedtls_asn1_write_algorithm_identifier(&w->p, w->start, MBEDTLS_OID_PKCS1_RSA,
-                                                       MBEDTLS_OID_SIZE(MBEDTLS_OID_PKCS1_RSA), 0));
+    if (mbedtls_pk_get_type(pk) == MBEDTLS_PK_RSA) {
+        der_add(w, mbedtls_asn1_write_algorithm_identifier(&w->p, w->start, MBEDTLS_OID_PKCS1_RSA,
+                                                           MBEDTLS_OID_SIZE(MBEDTLS_OID_PKCS1_RSA),
+                                                           0));
+    } else {
+        const char *curve = NULL;
+        size_t curve_len = 0;
+        int rc = mbedtls_oid_get_oid_by_ec_grp(mbedtls_pk_ec(*pk)->MBEDTLS_PRIVATE(grp).id, &curve,
+                                               &curve_len);
+        der_add(w, rc);
+        size_t mark = w->len;
+        if (rc == 0)
+            der_add(w, mbedtls_asn1_write_oid(&w->p, w->start, curve, curve_len));
+        der_add(w, mbedtls_asn1_write_oid(&w->p, w->start, MBEDTLS_OID_EC_ALG_UNRESTRICTED,
+                                          MBEDTLS_OID_SIZE(MBEDTLS_OID_EC_ALG_UNRESTRICTED)));
+        der_wrap(w, mark, SEQUENCE_TAG);
+    }
     der_add(w, mbedtls_asn1_write_int(&w->p, w->start, 0));
     der_wrap(w, 0, SEQUENCE_TAG);
 }
 
-static int append_key_pem(mbedtls_pk_context *pk, cs_buf *pem, cs_error *err)
+/* The key as the reference writes it, RSA as PKCS#8 "PRIVATE KEY" and EC
+ * as SEC1 "EC PRIVATE KEY"; or, given a passphrase, either as an
+ * encrypted PKCS#8 "ENCRYPTED PRIVATE KEY". */
+static int append_key_pem(mbedtls_pk_context *pk, cs_bytes passphrase, cs_buf *pem, cs_error *err)
 {
     /* An RSA-4096 key is about 2.4 KB of DER, 3.3 KB of PEM. */
     unsigned char der[6000];
     unsigned char text[9000];
     bool rsa = mbedtls_pk_get_type(pk) == MBEDTLS_PK_RSA;
+    bool encrypt = passphrase.data != NULL;
     der_writer w;
     der_writer_init(&w, der, sizeof der);
     /* PKCS#1 for RSA, SEC1 for EC, at the end of der. */
@@ -352,22 +333,27 @@ static int append_key_pem(mbedtls_pk_context *pk, cs_buf *pem, cs_error *err)
     der_add(&w, n);
     if (n > 0)
         w.p -= n;
-    if (rsa)
-        wrap_pkcs8_rsa(&w);
+    if (rsa || encrypt)
+        wrap_pkcs8(&w, pk);
     size_t olen = 0;
     int rc = w.error;
-    if (rc == 0)
+    if (rc == 0 && encrypt) {
+        rc = crypto_pkcs8_encrypt(w.p, w.len, passphrase, pem, err);
+    } else if (rc == 0) {
         rc = mbedtls_pem_write_buffer(
             rsa ? "-----BEGIN PRIVATE KEY-----\n" : "-----BEGIN EC PRIVATE KEY-----\n",
             rsa ? "-----END PRIVATE KEY-----\n" : "-----END EC PRIVATE KEY-----\n", w.p, w.len,
             text, sizeof text, &olen);
-    if (rc == 0)
-        cs_buf_append(pem, text, strlen((const char *)text));
+        if (rc == 0)
+            cs_buf_append(pem, text, strlen((const char *)text));
+        else
+            rc = crypto_fail(err, CS_ERROR, rc, "cannot encode the private key");
+    } else {
+        rc = crypto_fail(err, CS_ERROR, rc, "cannot encode the private key");
+    }
     cs_zeroize(der, sizeof der);
     cs_zeroize(text, sizeof text);
-    if (rc != 0)
-        return crypto_fail(err, CS_ERROR, rc, "cannot encode the private key");
-    return CS_OK;
+    return rc;
 }
 
 /* --- the certificate -------------------------------------------------------- */
@@ -436,27 +422,31 @@ static int set_serial(mbedtls_x509write_cert *crt)
 #endif
 }
 
-static int set_extension(mbedtls_x509write_cert *crt, const char *oid, size_t oid_len,
+static int set_extension(mbedtls_x509write_cert *crt, const char *oid, size_t oid_len, int critical,
                          const der_writer *w)
 {
     if (w->error != 0)
         return w->error;
-    return mbedtls_x509write_crt_set_extension(crt, oid, oid_len, 0, w->p, w->len);
+    return mbedtls_x509write_crt_set_extension(crt, oid, oid_len, critical, w->p, w->len);
 }
 
-/* keyUsage, not critical: digitalSignature, keyEncipherment,
- * dataEncipherment, keyCertSign, cRLSign. */
-static int set_key_usage(mbedtls_x509write_cert *crt)
+/* keyUsage. The reference's, not critical: digitalSignature,
+ * keyEncipherment, dataEncipherment, keyCertSign, cRLSign. The CAPF
+ * issuer profile's, critical as RFC 5280 asks of a CA: digitalSignature
+ * and keyCertSign. */
+static int set_key_usage(mbedtls_x509write_cert *crt, bool issuer)
 {
     unsigned char buf[8];
-    unsigned char bits = MBEDTLS_X509_KU_DIGITAL_SIGNATURE | MBEDTLS_X509_KU_KEY_ENCIPHERMENT |
-                         MBEDTLS_X509_KU_DATA_ENCIPHERMENT | MBEDTLS_X509_KU_KEY_CERT_SIGN |
-                         MBEDTLS_X509_KU_CRL_SIGN;
+    unsigned char bits = MBEDTLS_X509_KU_DIGITAL_SIGNATURE | MBEDTLS_X509_KU_KEY_CERT_SIGN;
+    if (!issuer)
+        bits |= MBEDTLS_X509_KU_KEY_ENCIPHERMENT | MBEDTLS_X509_KU_DATA_ENCIPHERMENT |
+                MBEDTLS_X509_KU_CRL_SIGN;
     der_writer w;
     der_writer_init(&w, buf, sizeof buf);
     /* Named bits: trailing zero bits dropped, as DER wants. */
     der_add(&w, mbedtls_asn1_write_named_bitstring(&w.p, w.start, &bits, 8));
-    return set_extension(crt, MBEDTLS_OID_KEY_USAGE, MBEDTLS_OID_SIZE(MBEDTLS_OID_KEY_USAGE), &w);
+    return set_extension(crt, MBEDTLS_OID_KEY_USAGE, MBEDTLS_OID_SIZE(MBEDTLS_OID_KEY_USAGE),
+                         issuer, &w);
 }
 
 /* extendedKeyUsage: serverAuth, clientAuth, ipsecEndSystem. */
@@ -477,7 +467,7 @@ static int set_ext_key_usage(mbedtls_x509write_cert *crt)
         der_add(&w, mbedtls_asn1_write_oid(&w.p, w.start, purposes[i].oid, purposes[i].len));
     der_wrap(&w, 0, SEQUENCE_TAG);
     return set_extension(crt, MBEDTLS_OID_EXTENDED_KEY_USAGE,
-                         MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), &w);
+                         MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), 0, &w);
 }
 
 /* subjectAltName: one dNSName, the common name in lower case. */
@@ -498,7 +488,7 @@ static int set_subject_alt_name(mbedtls_x509write_cert *crt, const char *common_
     der_wrap(&w, 0, MBEDTLS_ASN1_CONTEXT_SPECIFIC | 2); /* [2] dNSName, IA5String */
     der_wrap(&w, 0, SEQUENCE_TAG);
     return set_extension(crt, MBEDTLS_OID_SUBJECT_ALT_NAME,
-                         MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), &w);
+                         MBEDTLS_OID_SIZE(MBEDTLS_OID_SUBJECT_ALT_NAME), 0, &w);
 }
 
 /* Everything but the signature, in the reference's extension order (the
@@ -524,7 +514,7 @@ static int fill_certificate(mbedtls_x509write_cert *crt, mbedtls_pk_context *pk,
     if (mrc == 0)
         mrc = mbedtls_x509write_crt_set_basic_constraints(crt, 1, 0); /* critical as a CA */
     if (mrc == 0)
-        mrc = set_key_usage(crt);
+        mrc = set_key_usage(crt, req->issuer);
     if (mrc == 0)
         mrc = set_ext_key_usage(crt);
     if (mrc == 0)
@@ -666,7 +656,7 @@ int cs_cert_generate(const cs_cert_request *req, cs_buf *pem, cs_error *err)
     mbedtls_x509write_crt_init(&crt);
     rc = generate_key(req, &pk, err);
     if (rc == CS_OK)
-        rc = append_key_pem(&pk, pem, err);
+        rc = append_key_pem(&pk, req->key_passphrase, pem, err);
     if (rc == CS_OK)
         rc = fill_certificate(&crt, &pk, req, err);
     if (rc == CS_OK)
@@ -683,30 +673,6 @@ int cs_cert_generate(const cs_cert_request *req, cs_buf *pem, cs_error *err)
 }
 
 /* --- inspecting certificates -------------------------------------------------- */
-
-int cs_cert_file_load(const char *path, cs_cert **cert, cs_key **key, cs_error *err)
-{
-    *cert = NULL;
-    *key = NULL;
-    cs_buf buf = CS_BUF_INIT;
-    buf.secret = true;
-    int rc = cs_read_file(path, CS_PEM_MAX_FILE_SIZE, &buf, err);
-    const char *text = cs_buf_str(&buf);
-    if (rc == CS_OK && buf.failed)
-        rc = cs_fail(err, CS_ERROR, "out of memory");
-    /* PEM goes to mbedTLS with its terminating NUL counted; DER without. */
-    bool pem = rc == CS_OK && strlen(text) == buf.len && strstr(text, "-----BEGIN") != NULL;
-    if (rc == CS_OK)
-        rc = cs_cert_parse(buf.data, pem ? buf.len + 1 : buf.len, cert, err);
-    if (rc == CS_OK && pem && strstr(text, "PRIVATE KEY-----") != NULL)
-        rc = cs_key_parse(buf.data, buf.len + 1, key, err);
-    if (rc != CS_OK) {
-        cs_cert_free(*cert);
-        *cert = NULL;
-    }
-    cs_buf_release(&buf);
-    return rc;
-}
 
 static int64_t x509_time_seconds(const mbedtls_x509_time *t)
 {
@@ -746,18 +712,59 @@ bool cs_cert_signature_md(const cs_cert *cert, cs_md *md)
 
 bool cs_cert_is_self_signed(const cs_cert *cert)
 {
-    const mbedtls_x509_crt *c = &cert->crt;
-    if (c->issuer_raw.len != c->subject_raw.len ||
-        memcmp(c->issuer_raw.p, c->subject_raw.p, c->issuer_raw.len) != 0)
-        return false;
-    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(c->MBEDTLS_PRIVATE(sig_md));
-    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
-    if (info == NULL || mbedtls_md(info, c->tbs.p, c->tbs.len, hash) != 0)
-        return false;
-    const mbedtls_x509_buf *sig = &c->MBEDTLS_PRIVATE(sig);
-    return mbedtls_pk_verify_ext(c->MBEDTLS_PRIVATE(sig_pk), c->MBEDTLS_PRIVATE(sig_opts),
-                                 (mbedtls_pk_context *)&c->pk, c->MBEDTLS_PRIVATE(sig_md), hash,
-                                 mbedtls_md_get_size(info), sig->p, sig->len) == 0;
+    return crypto_crt_signed_by(&cert->crt, &cert->crt);
+}
+
+size_t cs_cert_missing_names(const cs_cert *cert, const char *missing[CS_CERT_NEEDED_NAMES])
+{
+    static const struct {
+        const char *oid;
+        size_t len;
+        const char *name;
+    } needed[CS_CERT_NEEDED_NAMES] = {
+        {MBEDTLS_OID_AT_CN, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_CN), "CN"},
+        {MBEDTLS_OID_AT_ORGANIZATION, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORGANIZATION), "O"},
+        {MBEDTLS_OID_AT_ORG_UNIT, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORG_UNIT), "OU"},
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < CS_CERT_NEEDED_NAMES; i++) {
+        bool found = false;
+        for (const mbedtls_x509_name *a = &cert->crt.subject; a != NULL && !found; a = a->next)
+            found = a->oid.p != NULL && a->oid.len == needed[i].len &&
+                    memcmp(a->oid.p, needed[i].oid, needed[i].len) == 0 && a->val.len > 0;
+        if (!found)
+            missing[n++] = needed[i].name;
+    }
+    return n;
+}
+
+/* "O and OU", "CN, O and OU": the names for a sentence, into text. */
+static void names_text(const char *const *names, size_t n, char *text, size_t size)
+{
+    size_t used = 0;
+    text[0] = '\0';
+    for (size_t i = 0; i < n && used < size; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
+        int w = snprintf(text + used, size - used, "%s%s", sep, names[i]);
+        if (w < 0)
+            break;
+        used += (size_t)w;
+    }
+}
+
+bool cs_cert_names_problem(const cs_cert *cert, char *text, size_t size)
+{
+    const char *missing[CS_CERT_NEEDED_NAMES];
+    char names[32];
+    size_t n = cs_cert_missing_names(cert, missing);
+    names_text(missing, n, names, sizeof names);
+    text[0] = '\0';
+    if (n > 0)
+        snprintf(text, size,
+                 "the certificate's subject has no %s: phones need CN, O and OU in a trust "
+                 "list's certificates",
+                 names);
+    return n > 0;
 }
 
 int cs_cert_hash_base64(const cs_cert *cert, cs_md md, cs_buf *out, cs_error *err)

@@ -10,11 +10,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <mbedtls/pem.h>
+
 #if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
 
+#include "ciscosec/certgen.h"
 #include "ciscosec/fileio.h"
+
+/* Chains are short; a file with more certificates is a bundle of CAs,
+ * whose order is left alone (finding the leaf is quadratic). */
+#define MAX_CHAIN_TO_ORDER 16
 
 /* --- library set-up ---------------------------------------------------- */
 
@@ -200,8 +207,12 @@ static size_t parse_len(const cs_buf *buf)
     return buf->len + 1;
 }
 
+/* Every certificate or key file is read into a secret buffer, wiped when
+ * it is released: a PEM file may hold a private key beside the
+ * certificate. */
 static int read_pem_file(const char *path, cs_buf *buf, cs_error *err)
 {
+    buf->secret = true;
     int rc = cs_read_file(path, CS_PEM_MAX_FILE_SIZE, buf, err);
     if (rc == CS_OK)
         (void)cs_buf_str(buf); /* NUL after the bytes */
@@ -214,6 +225,59 @@ static int read_pem_file(const char *path, cs_buf *buf, cs_error *err)
 static bool is_pem(const uint8_t *data, size_t len)
 {
     return len > 0 && data[len - 1] == '\0' && strstr((const char *)data, "-----BEGIN") != NULL;
+}
+
+bool crypto_crt_signed_by(const mbedtls_x509_crt *c, const mbedtls_x509_crt *issuer)
+{
+    if (c->issuer_raw.len != issuer->subject_raw.len ||
+        memcmp(c->issuer_raw.p, issuer->subject_raw.p, c->issuer_raw.len) != 0)
+        return false;
+    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(c->MBEDTLS_PRIVATE(sig_md));
+    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
+    if (info == NULL || mbedtls_md(info, c->tbs.p, c->tbs.len, hash) != 0)
+        return false;
+    const mbedtls_x509_buf *sig = &c->MBEDTLS_PRIVATE(sig);
+    return mbedtls_pk_verify_ext(c->MBEDTLS_PRIVATE(sig_pk), c->MBEDTLS_PRIVATE(sig_opts),
+                                 (mbedtls_pk_context *)&issuer->pk, c->MBEDTLS_PRIVATE(sig_md),
+                                 hash, mbedtls_md_get_size(info), sig->p, sig->len) == 0;
+}
+
+/* The leaf of the certificates in a list: the first that signs none of
+ * the others (a certificate may sign itself). */
+static const mbedtls_x509_crt *find_leaf(const mbedtls_x509_crt *head)
+{
+    for (const mbedtls_x509_crt *c = head; c != NULL; c = c->next) {
+        bool signs_another = false;
+        for (const mbedtls_x509_crt *o = head; o != NULL && !signs_another; o = o->next)
+            signs_another = o != c && crypto_crt_signed_by(o, c);
+        if (!signs_another)
+            return c;
+    }
+    return head; /* a loop of cross-signed certificates: take the first */
+}
+
+/* Puts the leaf first, the others after it in the file's order, so that
+ * "the certificate of the file" is the leaf however the chain is ordered. */
+static int leaf_first(cs_cert *cert)
+{
+    if (cs_cert_count(cert) > MAX_CHAIN_TO_ORDER)
+        return 0; /* a bundle of CAs, not a chain */
+    const mbedtls_x509_crt *leaf = find_leaf(&cert->crt);
+    if (leaf == &cert->crt)
+        return 0;
+    mbedtls_x509_crt sorted;
+    mbedtls_x509_crt_init(&sorted);
+    int rc = mbedtls_x509_crt_parse_der(&sorted, leaf->raw.p, leaf->raw.len);
+    for (const mbedtls_x509_crt *c = &cert->crt; rc == 0 && c != NULL; c = c->next)
+        if (c != leaf)
+            rc = mbedtls_x509_crt_parse_der(&sorted, c->raw.p, c->raw.len);
+    if (rc == 0) {
+        mbedtls_x509_crt_free(&cert->crt);
+        cert->crt = sorted;
+    } else {
+        mbedtls_x509_crt_free(&sorted);
+    }
+    return rc;
 }
 
 int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err)
@@ -235,20 +299,47 @@ int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err)
         return crypto_fail(err, CS_ERROR, rc < 0 ? rc : MBEDTLS_ERR_X509_INVALID_FORMAT,
                            "invalid certificate");
     }
+    rc = leaf_first(cert);
+    if (rc != 0) {
+        cs_cert_free(cert);
+        return crypto_fail(err, CS_ERROR, rc, "cannot order the certificate chain");
+    }
     *out = cert;
     return CS_OK;
 }
 
 int cs_cert_load_file(const char *path, cs_cert **out, cs_error *err)
 {
-    cs_buf buf = CS_BUF_INIT;
-    int rc = read_pem_file(path, &buf, err);
-    if (rc == CS_OK) {
-        bool pem = is_pem(buf.data, parse_len(&buf));
-        rc = cs_cert_parse(buf.data, pem ? parse_len(&buf) : buf.len, out, err);
-    }
-    cs_buf_release(&buf);
-    return rc;
+    return cs_cert_file_load(path, NULL, out, NULL, NULL, err);
+}
+
+size_t cs_cert_count(const cs_cert *cert)
+{
+    size_t n = 0;
+    for (const mbedtls_x509_crt *c = &cert->crt; c != NULL && c->raw.p != NULL; c = c->next)
+        n++;
+    return n;
+}
+
+static const mbedtls_x509_crt *nth(const cs_cert *cert, size_t i)
+{
+    const mbedtls_x509_crt *c = &cert->crt;
+    while (c != NULL && i-- > 0)
+        c = c->next;
+    return c;
+}
+
+int cs_cert_at(const cs_cert *cert, size_t i, cs_cert **out, cs_error *err)
+{
+    const mbedtls_x509_crt *c = nth(cert, i);
+    if (c == NULL || c->raw.p == NULL)
+        return cs_fail(err, CS_ERROR, "no certificate %zu in the file", i + 1);
+    return cs_cert_parse(c->raw.p, c->raw.len, out, err);
+}
+
+bool cs_cert_signed_by(const cs_cert *cert, const cs_cert *issuer)
+{
+    return crypto_crt_signed_by(&cert->crt, &issuer->crt);
 }
 
 void cs_cert_free(cs_cert *cert)
@@ -372,38 +463,167 @@ int cs_cert_verify(const cs_cert *cert, cs_md md, const uint8_t *digest, const u
 
 /* --- private keys ------------------------------------------------------ */
 
-int cs_key_parse(const uint8_t *data, size_t len, cs_key **out, cs_error *err)
+int crypto_pk_parse(mbedtls_pk_context *pk, const unsigned char *data, size_t len,
+                    cs_bytes passphrase)
+{
+#if MBEDTLS_VERSION_MAJOR >= 3
+    return mbedtls_pk_parse_key(pk, data, len, passphrase.data, passphrase.len, crypto_rng, NULL);
+#else
+    return mbedtls_pk_parse_key(pk, data, len, passphrase.data, passphrase.len);
+#endif
+}
+
+#define ENCRYPTED_PKCS8_BEGIN "-----BEGIN ENCRYPTED PRIVATE KEY-----"
+#define ENCRYPTED_PKCS8_END "-----END ENCRYPTED PRIVATE KEY-----"
+
+bool cs_key_pem_is_encrypted(const char *text)
+{
+    return strstr(text, ENCRYPTED_PKCS8_BEGIN) != NULL ||
+           strstr(text, "Proc-Type: 4,ENCRYPTED") != NULL;
+}
+
+static int key_parse_fail(int mbed_rc, cs_error *err)
+{
+    if (mbed_rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED)
+        return cs_fail(err, CS_ERROR, "the private key is encrypted and no passphrase was given");
+    if (mbed_rc == MBEDTLS_ERR_PK_PASSWORD_MISMATCH)
+        return cs_fail(err, CS_ERROR, "wrong passphrase for the private key");
+    return crypto_fail(err, CS_ERROR, mbed_rc, "invalid private key");
+}
+
+/* mbedTLS's parse, its errors in our words. An empty passphrase given is
+ * still a wrong one, though mbedTLS takes it for none. */
+static int pk_parse(mbedtls_pk_context *pk, const uint8_t *data, size_t len, cs_bytes passphrase,
+                    cs_error *err)
+{
+    int mrc = crypto_pk_parse(pk, data, len, passphrase);
+    if (mrc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED && passphrase.data != NULL)
+        mrc = MBEDTLS_ERR_PK_PASSWORD_MISMATCH;
+    return mrc == 0 ? CS_OK : key_parse_fail(mrc, err);
+}
+
+/* "ENCRYPTED PRIVATE KEY": PBES2 with AES here (crypto_pkcs8_decrypt),
+ * other schemes by mbedTLS. */
+static int parse_encrypted_pkcs8(mbedtls_pk_context *pk, const uint8_t *pem_text, size_t len,
+                                 cs_bytes passphrase, cs_error *err)
+{
+    if (passphrase.data == NULL)
+        return key_parse_fail(MBEDTLS_ERR_PK_PASSWORD_REQUIRED, err);
+    mbedtls_pem_context pem;
+    mbedtls_pem_init(&pem);
+    size_t used = 0;
+    int rc = mbedtls_pem_read_buffer(&pem, ENCRYPTED_PKCS8_BEGIN, ENCRYPTED_PKCS8_END, pem_text,
+                                     NULL, 0, &used);
+    if (rc != 0)
+        rc = crypto_fail(err, CS_ERROR, rc, "invalid encrypted private key");
+    else
+        rc = crypto_pkcs8_decrypt(pem.MBEDTLS_PRIVATE(buf), pem.MBEDTLS_PRIVATE(buflen), passphrase,
+                                  pk, err);
+    mbedtls_pem_free(&pem); /* wipes the DER */
+    if (rc == CRYPTO_NOT_PBES2) {
+        rc = pk_parse(pk, pem_text, len, passphrase, err);
+    }
+    return rc;
+}
+
+/* passphrase.data is NULL when there is none. */
+static int key_parse(const uint8_t *data, size_t len, cs_bytes passphrase, cs_key **out,
+                     cs_error *err)
 {
     crypto_setup();
     cs_key *key = calloc(1, sizeof *key);
     if (key == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
     mbedtls_pk_init(&key->pk);
-#if MBEDTLS_VERSION_MAJOR >= 3
-    int rc = mbedtls_pk_parse_key(&key->pk, data, len, NULL, 0, crypto_rng, NULL);
-#else
-    int rc = mbedtls_pk_parse_key(&key->pk, data, len, NULL, 0);
-#endif
-    if (rc != 0) {
+    int rc;
+    if (is_pem(data, len) && strstr((const char *)data, ENCRYPTED_PKCS8_BEGIN) != NULL) {
+        rc = parse_encrypted_pkcs8(&key->pk, data, len, passphrase, err);
+    } else {
+        rc = pk_parse(&key->pk, data, len, passphrase, err);
+    }
+    if (rc != CS_OK) {
         cs_key_free(key);
-        if (rc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED || rc == MBEDTLS_ERR_PK_PASSWORD_MISMATCH)
-            return cs_fail(err, CS_ERROR, "the private key is encrypted with a passphrase");
-        return crypto_fail(err, CS_ERROR, rc, "invalid private key");
+        return rc;
     }
     *out = key;
     return CS_OK;
 }
 
-int cs_key_load_file(const char *path, cs_key **out, cs_error *err)
+int cs_key_parse(const uint8_t *data, size_t len, cs_key **out, cs_error *err)
+{
+    return key_parse(data, len, (cs_bytes){NULL, 0}, out, err);
+}
+
+int cs_key_parse_encrypted(const uint8_t *data, size_t len, cs_bytes passphrase, cs_key **out,
+                           cs_error *err)
+{
+    static const uint8_t empty[1];
+    if (passphrase.data == NULL)
+        passphrase.data = empty; /* an empty passphrase is still one */
+    return key_parse(data, len, passphrase, out, err);
+}
+
+/* The key of a file already read (NUL-terminated), asking pass for the
+ * passphrase when the key is encrypted. */
+static int key_from_text(const char *path, const cs_buf *text, const cs_passphrase *pass,
+                         cs_key **out, cs_error *err)
+{
+    const char *pem = (const char *)text->data;
+    if (!cs_key_pem_is_encrypted(pem))
+        return cs_key_parse(text->data, parse_len(text), out, err);
+    if (pass == NULL)
+        return key_parse_fail(MBEDTLS_ERR_PK_PASSWORD_REQUIRED, err);
+    cs_buf phrase = CS_BUF_INIT;
+    phrase.secret = true;
+    int rc = pass->get(pass->ctx, path, &phrase, err);
+    if (rc == CS_OK && phrase.failed)
+        rc = cs_fail(err, CS_ERROR, "out of memory");
+    if (rc == CS_OK)
+        rc = cs_key_parse_encrypted(text->data, parse_len(text), cs_buf_bytes(&phrase), out, err);
+    cs_buf_release(&phrase);
+    return rc;
+}
+
+int cs_cert_file_load(const char *path, const cs_passphrase *pass, cs_cert **cert, cs_key **key,
+                      bool *key_encrypted, cs_error *err)
+{
+    *cert = NULL;
+    if (key != NULL)
+        *key = NULL;
+    if (key_encrypted != NULL)
+        *key_encrypted = false;
+    cs_buf buf = CS_BUF_INIT;
+    int rc = read_pem_file(path, &buf, err);
+    /* PEM goes to mbedTLS with its terminating NUL counted; DER without. */
+    bool pem = rc == CS_OK && is_pem(buf.data, parse_len(&buf)) &&
+               strlen((const char *)buf.data) == buf.len;
+    if (rc == CS_OK)
+        rc = cs_cert_parse(buf.data, pem ? parse_len(&buf) : buf.len, cert, err);
+    bool has_key = rc == CS_OK && key != NULL && pem &&
+                   strstr((const char *)buf.data, "PRIVATE KEY-----") != NULL;
+    bool encrypted = has_key && cs_key_pem_is_encrypted((const char *)buf.data);
+    if (key_encrypted != NULL)
+        *key_encrypted = encrypted;
+    /* A caller that passes key_encrypted can do without an encrypted key. */
+    if (has_key && (!encrypted || pass != NULL || key_encrypted == NULL))
+        rc = key_from_text(path, &buf, pass, key, err);
+    if (rc != CS_OK) {
+        cs_cert_free(*cert);
+        *cert = NULL;
+    }
+    cs_buf_release(&buf);
+    return rc;
+}
+
+int cs_key_load_file(const char *path, const cs_passphrase *pass, cs_key **out, cs_error *err)
 {
     cs_buf buf = CS_BUF_INIT;
-    buf.secret = true;
     int rc = read_pem_file(path, &buf, err);
     if (rc == CS_OK) {
         if (strstr((const char *)buf.data, "PRIVATE KEY-----") == NULL)
             rc = cs_fail(err, CS_ERROR, "no private key in the file");
         else
-            rc = cs_key_parse(buf.data, parse_len(&buf), out, err);
+            rc = key_from_text(path, &buf, pass, out, err);
     }
     cs_buf_release(&buf);
     return rc;

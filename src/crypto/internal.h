@@ -5,6 +5,7 @@
 
 #define MBEDTLS_ALLOW_PRIVATE_ACCESS /* 3.x: certificate fields we read */
 
+#include <mbedtls/asn1write.h>
 #include <mbedtls/ctr_drbg.h>
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
@@ -49,6 +50,10 @@ int crypto_rng(void *ctx, unsigned char *out, size_t len);
 
 mbedtls_md_type_t crypto_md_type(cs_md md);
 
+/* Whether issuer's subject is c's issuer and issuer's key checks c's
+ * signature (c == issuer: self-signed). */
+bool crypto_crt_signed_by(const mbedtls_x509_crt *c, const mbedtls_x509_crt *issuer);
+
 /* cs_fail with mbedTLS's description of mbed_rc appended. */
 int crypto_fail(cs_error *err, int status, int mbed_rc, const char *what);
 
@@ -69,5 +74,69 @@ void crypto_tls_versions(mbedtls_ssl_config *conf, bool allow_tls10);
 void crypto_tls_curves(mbedtls_ssl_config *conf);
 /* CS_ERROR saying so when TLS 1.0 is asked for and this build lacks it. */
 int crypto_check_tls10(bool allow_tls10, cs_error *err);
+
+/* --- DER writing ------------------------------------------------------------ */
+
+/* mbedTLS's ASN.1 writers go backwards from the end of a buffer and return
+ * the bytes written or a negative error; this keeps the running length and
+ * the first error. */
+typedef struct der_writer {
+    unsigned char *p;
+    unsigned char *start;
+    size_t len;
+    int error;
+} der_writer;
+
+static inline void der_writer_init(der_writer *w, unsigned char *buf, size_t size)
+{
+    *w = (der_writer){buf + size, buf, 0, 0};
+}
+
+static inline void der_add(der_writer *w, int written)
+{
+    if (w->error != 0)
+        return;
+    if (written < 0)
+        w->error = written;
+    else
+        w->len += (size_t)written;
+}
+
+/* Puts a tag and length in front of what was written since `mark`. */
+static inline void der_wrap(der_writer *w, size_t mark, unsigned char tag)
+{
+    if (w->error != 0)
+        return;
+    der_add(w, mbedtls_asn1_write_len(&w->p, w->start, w->len - mark));
+    der_add(w, mbedtls_asn1_write_tag(&w->p, w->start, tag));
+}
+
+#define SEQUENCE_TAG (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
+
+/* --- encrypted PKCS#8 (pkcs8.c) ----------------------------------------------- */
+
+/* The PBES2 parameters that cs_cert_generate writes: PBKDF2-HMAC-SHA256
+ * with this many iterations (OWASP's 2023 advice for it) and AES-256-CBC. */
+#define CRYPTO_PBKDF2_ITERATIONS 600000u
+
+/* crypto_pkcs8_decrypt's answer for DER that is not PBES2 (PBES1, PKCS#12
+ * schemes): mbedTLS is left to read those itself. */
+#define CRYPTO_NOT_PBES2 (-1)
+
+/* Decrypts an EncryptedPrivateKeyInfo (DER) protected with PBES2 (PBKDF2,
+ * AES-CBC) and parses the key into pk: CS_OK, CRYPTO_NOT_PBES2, or
+ * CS_ERROR ("wrong passphrase" when it does not decrypt to a key). */
+int crypto_pkcs8_decrypt(const unsigned char *der, size_t len, cs_bytes passphrase,
+                         mbedtls_pk_context *pk, cs_error *err);
+
+/* Appends key_der (a PKCS#8 PrivateKeyInfo) to pem as an "ENCRYPTED
+ * PRIVATE KEY": PBES2 with PBKDF2-HMAC-SHA256, CRYPTO_PBKDF2_ITERATIONS
+ * and AES-256-CBC, random salt and IV. */
+int crypto_pkcs8_encrypt(const unsigned char *key_der, size_t len, cs_bytes passphrase, cs_buf *pem,
+                         cs_error *err);
+
+/* mbedtls_pk_parse_key across versions (3.x wants an RNG). */
+int crypto_pk_parse(mbedtls_pk_context *pk, const unsigned char *data, size_t len,
+                    cs_bytes passphrase);
 
 #endif

@@ -126,7 +126,7 @@ int cs_tls_creds_load(const cs_tls_server_options *opts, cs_tls_creds **out, cs_
     rc = load_chain(&c->chain, opts->cert_path, err);
     if (rc != CS_OK) {
         cs_error_prefix(err, "'%s'", opts->cert_path);
-    } else if ((rc = cs_key_load_file(key_path, &c->key, err)) != CS_OK) {
+    } else if ((rc = cs_key_load_file(key_path, opts->key_pass, &c->key, err)) != CS_OK) {
         cs_error_prefix(err, "'%s'", key_path);
     } else if (mbedtls_pk_check_pair(&c->chain.pk, &c->key->pk
 #if MBEDTLS_VERSION_MAJOR >= 3

@@ -61,6 +61,8 @@ static const struct {
                                "new trust list keeps no old SAST"},
     [CS_RULE_ROLLOVER_TFTP] = {"rollover-tftp", CS_SEVERITY_WARNING,
                                "new trust list drops the file-signing certificate"},
+    [CS_RULE_CERT_NAMES] = {"cert-names", CS_SEVERITY_WARNING,
+                            "trust-list certificate without CN, O or OU"},
     [CS_RULE_TLS_HANDSHAKE] = {"tls-handshake", CS_SEVERITY_ERROR, "no TLS connection"},
     [CS_RULE_TLS_CERT_UNKNOWN] = {"tls-cert-unknown", CS_SEVERITY_ERROR,
                                   "server certificate not in the trust list"},
@@ -139,6 +141,11 @@ void cs_findings_release(cs_findings *f)
     cs_findings_init(f);
 }
 
+void cs_findings_make_strict(cs_findings *f, cs_rule rule)
+{
+    f->strict |= (uint64_t)1 << rule;
+}
+
 /* A name from a file as printable text: control bytes become \xNN, so a
  * hostile file cannot write escape sequences to a terminal. */
 static char *printable(cs_bytes text)
@@ -195,7 +202,7 @@ static bool grow(cs_findings *f)
 void cs_findings_add(cs_findings *f, cs_rule rule, const char *file, const cs_cert_ref *cert,
                      const char *fmt, ...)
 {
-    cs_severity severity = cs_rule_severity(rule);
+    cs_severity severity = f->strict >> rule & 1 ? CS_SEVERITY_ERROR : cs_rule_severity(rule);
     if (severity == CS_SEVERITY_ERROR)
         f->errors++;
     else
@@ -437,6 +444,15 @@ static void check_key(cs_findings *out, const char *file, const cs_cert *cert,
                         "the certificate's key is neither RSA nor EC");
 }
 
+/* The subject names the guide requires of a trust list's certificates. */
+static void check_names(cs_findings *out, const char *file, const cs_cert *cert,
+                        const cs_cert_ref *ref)
+{
+    char problem[CS_CERT_NAMES_TEXT_SIZE];
+    if (cs_cert_names_problem(cert, problem, sizeof problem))
+        cs_findings_add(out, CS_RULE_CERT_NAMES, file, ref, "%s", problem);
+}
+
 /* --- trust lists ------------------------------------------------------- */
 
 static void check_sast_count(cs_findings *out, const char *name, const cs_trustlist *tl)
@@ -531,6 +547,7 @@ static void check_records(cs_findings *out, const char *name, const cs_trustlist
         check_record_fields(out, name, rec, cert, &ref);
         check_key(out, name, cert, &ref);
         check_validity(out, name, cert, &ref, now);
+        check_names(out, name, cert, &ref);
         cs_cert_free(cert);
     }
 }

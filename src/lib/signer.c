@@ -29,7 +29,7 @@ int cs_signer_adopt(cs_signer *s, cs_cert *cert, cs_key *key, cs_error *err)
 }
 
 int cs_signer_load(cs_signer *s, const char *cert_path, const char *key_path,
-                   const char **failed_path, cs_error *err)
+                   const cs_passphrase *pass, const char **failed_path, cs_error *err)
 {
     memset(s, 0, sizeof *s);
     if (key_path == NULL)
@@ -40,7 +40,7 @@ int cs_signer_load(cs_signer *s, const char *cert_path, const char *key_path,
     int rc = cs_cert_load_file(cert_path, &cert, err);
     if (rc == CS_OK) {
         *failed_path = key_path;
-        rc = cs_key_load_file(key_path, &key, err);
+        rc = cs_key_load_file(key_path, pass, &key, err);
     }
     if (rc != CS_OK) {
         cs_cert_free(cert);

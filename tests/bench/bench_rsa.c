@@ -26,7 +26,7 @@ int main(int argc, char **argv)
     double seconds = argc == 3 ? atof(argv[2]) : 3.0;
     cs_key *key;
     cs_error err;
-    if (cs_key_load_file(argv[1], &key, &err) != CS_OK) {
+    if (cs_key_load_file(argv[1], NULL, &key, &err) != CS_OK) {
         fprintf(stderr, "bench_rsa: '%s': %s\n", argv[1], err.message);
         return 2;
     }

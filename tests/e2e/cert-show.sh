@@ -49,6 +49,7 @@ certHash (MD5):      $(fingerprint sast.pem md5)
 Private Key:         yes
 Roles:               SAST, CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS
 Can Sign:            yes: trust lists as SAST, configuration files as TFTP
+Names:               CN, O and OU, as phones need
 
 EOF
     expect_same_file "$WORK/out" "$WORK/want"
@@ -100,7 +101,8 @@ expect_status 1 ciscosec cert show --json mixed.pem
 for line in '"command": "cert show",' '"file": "mixed.pem",' '"subject": "CN=SAST,O=SAST,OU=SAST",' \
     '"serial_number": "c1f7893d9e6eeb9c326a899bac5ee9fd",' '"not_before": "2026-11-28T00:00:00Z",' \
     '"key_algorithm": "RSA",' '"key_bits": 2048,' "\"sha1_fingerprint\": \"$(fingerprint sast.pem sha1)\"," \
-    "\"cert_hash\": \"$(fingerprint sast.pem md5)\"," '"private_key": "mismatch",' '"can_sign": false'; do
+    "\"cert_hash\": \"$(fingerprint sast.pem md5)\"," '"private_key": "mismatch",' '"can_sign": false,' '"missing_names": [],' \
+    '"chain_complete": true'; do
     grep -qxF "  $line" "$WORK/out" && pass || fail "--json: no line '$line'"
 done
 expect_one_line_error "'mixed.pem': the private key does not match the certificate"

@@ -16,7 +16,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     cs_error err;
-    if (cs_key_load_file(TEST_DATA_DIR "/vectors/device.pem", &device_key, &err) != CS_OK)
+    if (cs_key_load_file(TEST_DATA_DIR "/vectors/device.pem", NULL, &device_key, &err) != CS_OK)
         abort();
     return 0;
 }

@@ -67,7 +67,7 @@ cs_key *test_load_key(const char *name)
 {
     cs_key *key = NULL;
     cs_error err;
-    if (cs_key_load_file(test_data_path(name), &key, &err) != CS_OK)
+    if (cs_key_load_file(test_data_path(name), NULL, &key, &err) != CS_OK)
         fail_msg("%s: %s", name, err.message);
     return key;
 }
@@ -76,7 +76,7 @@ void test_load_signer(const char *name, cs_signer *signer)
 {
     const char *failed = NULL;
     cs_error err;
-    if (cs_signer_load(signer, test_data_path(name), NULL, &failed, &err) != CS_OK)
+    if (cs_signer_load(signer, test_data_path(name), NULL, NULL, &failed, &err) != CS_OK)
         fail_msg("%s: %s", failed != NULL ? failed : name, err.message);
 }
 #endif

@@ -145,11 +145,28 @@ static void test_strings(void **state)
     cs_buf_release(&b);
 }
 
+/* What the release observer saw: released buffers, and those that still
+ * held a non-zero byte when they were freed. */
+static size_t released, released_unwiped;
+
+static void count_unwiped(const uint8_t *data, size_t cap)
+{
+    released++;
+    for (size_t i = 0; i < cap; i++) {
+        if (data[i] != 0) {
+            released_unwiped++;
+            return;
+        }
+    }
+}
+
 static void test_secret_buffers(void **state)
 {
     (void)state;
     cs_buf b = CS_BUF_INIT;
     b.secret = true;
+    released = released_unwiped = 0;
+    cs_buf_observe_releases(count_unwiped);
     /* Growth copies by hand for secret buffers: the contents survive. */
     for (unsigned i = 0; i < 3000; i++)
         cs_buf_append_byte(&b, (uint8_t)i);
@@ -164,6 +181,15 @@ static void test_secret_buffers(void **state)
     cs_buf_append(&b, "key", 3);
     assert_true(b.secret);
     cs_buf_release(&b);
+    /* Both releases wiped the whole allocation before freeing it. */
+    assert_int_equal(released, 2);
+    assert_int_equal(released_unwiped, 0);
+    /* The observer does tell: an ordinary buffer is freed as it is. */
+    cs_buf plain = CS_BUF_INIT;
+    cs_buf_append(&plain, "key", 3);
+    cs_buf_release(&plain);
+    assert_int_equal(released_unwiped, 1);
+    cs_buf_observe_releases(NULL);
 }
 
 static void test_zeroize(void **state)

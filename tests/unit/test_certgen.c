@@ -553,8 +553,9 @@ static void test_file_load(void **state)
     cs_cert *cert;
     cs_key *key;
     cs_error err;
-    assert_int_equal(cs_cert_file_load(test_data_path("vectors/apache-ec.pem"), &cert, &key, &err),
-                     CS_OK);
+    assert_int_equal(
+        cs_cert_file_load(test_data_path("vectors/apache-ec.pem"), NULL, &cert, &key, NULL, &err),
+        CS_OK);
     assert_non_null(key); /* SEC1 "EC PRIVATE KEY" */
     assert_int_equal(cs_key_type_of(key), CS_KEY_EC);
     assert_int_equal(cs_key_matches_cert(key, cert, &err), CS_OK);
@@ -563,19 +564,21 @@ static void test_file_load(void **state)
 
     const char *alone[] = {"keys/asterisk-cert.pem", "keys/asterisk-cert.der"};
     for (size_t i = 0; i < 2; i++) {
-        assert_int_equal(cs_cert_file_load(test_data_path(alone[i]), &cert, &key, &err), CS_OK);
+        assert_int_equal(cs_cert_file_load(test_data_path(alone[i]), NULL, &cert, &key, NULL, &err),
+                         CS_OK);
         assert_null(key);
         assert_int_equal(cs_cert_key_type(cert), CS_KEY_RSA);
         cs_cert_free(cert);
     }
 
-    assert_int_equal(
-        cs_cert_file_load(test_data_path("keys/asterisk-key-pkcs8.pem"), &cert, &key, &err),
-        CS_ERROR);
+    assert_int_equal(cs_cert_file_load(test_data_path("keys/asterisk-key-pkcs8.pem"), NULL, &cert,
+                                       &key, NULL, &err),
+                     CS_ERROR);
     assert_null(cert);
     assert_null(key);
-    assert_int_equal(cs_cert_file_load(test_data_path("no-such-file.pem"), &cert, &key, &err),
-                     CS_ERROR);
+    assert_int_equal(
+        cs_cert_file_load(test_data_path("no-such-file.pem"), NULL, &cert, &key, NULL, &err),
+        CS_ERROR);
 }
 
 /* A made file loads back through the same functions every command uses. */
@@ -597,7 +600,7 @@ static void test_written_file_loads(void **state)
     cs_cert *cert;
     cs_key *key;
     assert_int_equal(cs_cert_load_file(path, &cert, &err), CS_OK);
-    assert_int_equal(cs_key_load_file(path, &key, &err), CS_OK);
+    assert_int_equal(cs_key_load_file(path, NULL, &key, &err), CS_OK);
     assert_int_equal(cs_key_matches_cert(key, cert, &err), CS_OK);
     assert_int_equal(cs_key_bits(key), 384);
     cs_key_free(key);

@@ -172,28 +172,28 @@ static void test_signer_from_two_files(void **state)
     char cert_path[4096], key_path[4096];
     snprintf(cert_path, sizeof cert_path, "%s", test_data_path("keys/asterisk-cert.pem"));
     snprintf(key_path, sizeof key_path, "%s", test_data_path("keys/asterisk-key-pkcs1.pem"));
-    assert_int_equal(cs_signer_load(&s, cert_path, key_path, &failed, &err), CS_OK);
+    assert_int_equal(cs_signer_load(&s, cert_path, key_path, NULL, &failed, &err), CS_OK);
     assert_string_equal(cs_buf_str(&s.subject), "CN=Asterisk,O=Asterisk,OU=Asterisk");
     cs_signer_release(&s);
 
     /* The certificate file alone has no key. */
-    assert_int_equal(cs_signer_load(&s, cert_path, NULL, &failed, &err), CS_ERROR);
+    assert_int_equal(cs_signer_load(&s, cert_path, NULL, NULL, &failed, &err), CS_ERROR);
     assert_string_equal(failed, cert_path);
     assert_non_null(strstr(err.message, "no private key"));
 
     /* A key that is not the certificate's. */
     snprintf(key_path, sizeof key_path, "%s", test_data_path("vectors/sast.pem"));
-    assert_int_equal(cs_signer_load(&s, cert_path, key_path, &failed, &err), CS_ERROR);
+    assert_int_equal(cs_signer_load(&s, cert_path, key_path, NULL, &failed, &err), CS_ERROR);
     assert_non_null(strstr(err.message, "does not match"));
 
     /* EC keys cannot sign these files. */
     snprintf(cert_path, sizeof cert_path, "%s", test_data_path("vectors/apache-ec.pem"));
-    assert_int_equal(cs_signer_load(&s, cert_path, NULL, &failed, &err), CS_ERROR);
+    assert_int_equal(cs_signer_load(&s, cert_path, NULL, NULL, &failed, &err), CS_ERROR);
     assert_non_null(strstr(err.message, "not RSA"));
     assert_string_equal(failed, cert_path);
 
     snprintf(cert_path, sizeof cert_path, "%s", test_data_path("no-such.pem"));
-    assert_int_equal(cs_signer_load(&s, cert_path, NULL, &failed, &err), CS_ERROR);
+    assert_int_equal(cs_signer_load(&s, cert_path, NULL, NULL, &failed, &err), CS_ERROR);
     assert_string_equal(failed, cert_path);
 }
 
@@ -230,14 +230,14 @@ static void test_load_refusals(void **state)
     assert_int_equal(cs_cert_load_file(test_data_path("keys/asterisk-key-pkcs8.pem"), &cert, &err),
                      CS_ERROR);
     assert_non_null(strstr(err.message, "no certificate"));
-    assert_int_equal(cs_key_load_file(test_data_path("keys/asterisk-cert.pem"), &key, &err),
+    assert_int_equal(cs_key_load_file(test_data_path("keys/asterisk-cert.pem"), NULL, &key, &err),
                      CS_ERROR);
     assert_non_null(strstr(err.message, "no private key"));
-    assert_int_equal(cs_key_load_file(test_data_path("keys/asterisk-cert.der"), &key, &err),
+    assert_int_equal(cs_key_load_file(test_data_path("keys/asterisk-cert.der"), NULL, &key, &err),
                      CS_ERROR);
     assert_int_equal(cs_cert_load_file(test_data_path("no-such.pem"), &cert, &err), CS_ERROR);
     assert_non_null(strstr(err.message, "cannot open"));
-    assert_int_equal(cs_key_load_file(test_data_path("no-such.pem"), &key, &err), CS_ERROR);
+    assert_int_equal(cs_key_load_file(test_data_path("no-such.pem"), NULL, &key, &err), CS_ERROR);
     assert_int_equal(cs_cert_load_file(test_data_path("vectors/empty.bin"), &cert, &err), CS_ERROR);
     assert_int_equal(cs_cert_load_file(test_data_path("vectors"), &cert, &err), CS_ERROR);
     assert_null(cert);
@@ -501,6 +501,39 @@ static void test_version(void **state)
     assert_non_null(strchr(v + 8, '.'));
 }
 
+/* Released buffers that still held the text of a private key. */
+static size_t key_text_freed;
+
+static void find_key_text(const uint8_t *data, size_t cap)
+{
+    static const char marker[] = "PRIVATE KEY";
+    if (memmem(data, cap, marker, sizeof marker - 1) != NULL)
+        key_text_freed++;
+}
+
+/* Every loader of a file that holds a private key wipes what it read
+ * before freeing it. */
+static void test_loaders_wipe_key_text(void **state)
+{
+    (void)state;
+    const char *path = test_data_path("vectors/asterisk.pem"); /* key and certificate */
+    cs_error err;
+    cs_cert *cert;
+    cs_key *key;
+    key_text_freed = 0;
+    cs_buf_observe_releases(find_key_text);
+    assert_int_equal(cs_cert_load_file(path, &cert, &err), CS_OK);
+    cs_cert_free(cert);
+    assert_int_equal(cs_key_load_file(path, NULL, &key, &err), CS_OK);
+    cs_key_free(key);
+    cs_signer s;
+    const char *failed;
+    assert_int_equal(cs_signer_load(&s, path, NULL, NULL, &failed, &err), CS_OK);
+    cs_signer_release(&s);
+    cs_buf_observe_releases(NULL);
+    assert_int_equal(key_text_freed, 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -521,6 +554,7 @@ int main(void)
         cmocka_unit_test(test_random),
         cmocka_unit_test(test_random_per_thread),
         cmocka_unit_test(test_version),
+        cmocka_unit_test(test_loaders_wipe_key_text),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
