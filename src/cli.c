@@ -108,13 +108,15 @@ int cli_parse_options(const cli_options *spec, void *opts, int *argc, char **arg
 {
     char shortopts[64];
     /* ':' first: a missing argument is reported as ':' rather than '?'. */
-    snprintf(shortopts, sizeof shortopts, ":%sHh", spec->shortopts);
+    /* -h is help unless the command takes it (tvsc/capfc: -h HOST). */
+    bool h_is_help = strchr(spec->shortopts, 'h') == NULL;
+    snprintf(shortopts, sizeof shortopts, ":%sH%s", spec->shortopts, h_is_help ? "h" : "");
     cli_unflatten_args(argc, argv);
     optind = 0; /* a full reset: getopt may have run before */
     opterr = 0;
     int opt;
     while ((opt = getopt_long(*argc, argv, shortopts, spec->longopts, NULL)) != -1) {
-        if (opt == 'H' || opt == 'h') {
+        if (opt == 'H' || (opt == 'h' && h_is_help)) {
             spec->help(cli);
             return -1;
         }

@@ -23,6 +23,7 @@ int cmd_cert(int argc, char **argv, const cli_ctx *cli);
 int cmd_enc(int argc, char **argv, const cli_ctx *cli);
 int cmd_sgn(int argc, char **argv, const cli_ctx *cli);
 int cmd_tlv(int argc, char **argv, const cli_ctx *cli);
+int cmd_tvs(int argc, char **argv, const cli_ctx *cli);
 int cmd_verify(int argc, char **argv, const cli_ctx *cli);
 
 /* "PROG: message" on stderr; returns status for `return cli_fail(...)`. */

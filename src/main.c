@@ -27,6 +27,7 @@ static const command commands[] = {
     {"enc", cmd_enc, "build, parse and decrypt encrypted phone configurations"},
     {"sgn", cmd_sgn, "sign files for phones (.sgn), check and unsign them"},
     {"tlv", cmd_tlv, "build and parse trust lists (ITLFile.tlv, CTLFile.tlv)"},
+    {"tvs", cmd_tvs, "the Trust Verification Service: serve, manage, query"},
     {"verify", cmd_verify, "check files, updates, servers and directories as a phone would"},
 };
 
@@ -48,6 +49,9 @@ static const alias aliases[] = {
     {"sgnfile", "sgn", NULL},
     {"stripsgn", "sgn", "remove"},
     {"tlvfile", "tlv", NULL},
+    {"tvsc", "tvs", "query"},
+    {"tvsctl", "tvs", NULL},
+    {"tvsd", "tvs", "serve"},
 };
 /* clang-format on */
 

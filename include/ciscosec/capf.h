@@ -137,12 +137,6 @@ void cs_capf_cert_encode(cs_buf *value, uint8_t cert_type, cs_bytes der);
  * inner element with the tag, checking that the whole value parses. */
 int cs_capf_inner_find(const cs_tlv *element, uint8_t tag, cs_bytes *out, cs_error *err);
 
-/* The rule for a device name before it names a database row or a file:
- * three upper-case letters (SEP for phones, ATA, ...) then the twelve
- * upper-case hex digits of the MAC address, e.g. SEP58971ECC97C1. */
-#define CS_CAPF_DEVICE_NAME_LEN 15
-bool cs_capf_device_name_valid(const char *name, size_t len);
-
 /* "AUTH_REQ", ...; "UNKNOWN" for other numbers. For log lines. */
 const char *cs_capf_command_name(uint8_t command);
 

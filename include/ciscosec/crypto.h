@@ -49,6 +49,8 @@ int cs_cert_load_file(const char *path, cs_cert **out, cs_error *err);
 int cs_cert_parse(const uint8_t *data, size_t len, cs_cert **out, cs_error *err);
 void cs_cert_free(cs_cert *cert);
 cs_bytes cs_cert_der(const cs_cert *cert);
+/* Appends the certificate as PEM ("-----BEGIN CERTIFICATE-----"). */
+int cs_cert_pem(const cs_cert *cert, cs_buf *out, cs_error *err);
 /* The serial number as minimal unsigned big-endian bytes (no sign byte). */
 cs_bytes cs_cert_serial(const cs_cert *cert);
 /* Subject and issuer in the Cisco string form (names.h), appended to out

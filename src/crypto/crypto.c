@@ -274,6 +274,22 @@ cs_bytes cs_cert_der(const cs_cert *cert)
     return (cs_bytes){cert->crt.raw.p, cert->crt.raw.len};
 }
 
+int cs_cert_pem(const cs_cert *cert, cs_buf *out, cs_error *err)
+{
+    size_t need = 0;
+    const char *begin = "-----BEGIN CERTIFICATE-----\n", *end = "-----END CERTIFICATE-----\n";
+    (void)mbedtls_pem_write_buffer(begin, end, cert->crt.raw.p, cert->crt.raw.len, NULL, 0, &need);
+    if (!cs_buf_reserve(out, need))
+        return cs_fail(err, CS_ERROR, "out of memory");
+    size_t written = 0;
+    int rc = mbedtls_pem_write_buffer(begin, end, cert->crt.raw.p, cert->crt.raw.len,
+                                      out->data + out->len, need, &written);
+    if (rc != 0)
+        return crypto_fail(err, CS_ERROR, rc, "cannot write the certificate as PEM");
+    out->len += written - 1; /* without the NUL mbedTLS counts */
+    return CS_OK;
+}
+
 cs_bytes cs_cert_serial(const cs_cert *cert)
 {
     const mbedtls_x509_buf *s = &cert->crt.serial;

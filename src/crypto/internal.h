@@ -9,16 +9,36 @@
 #include <mbedtls/entropy.h>
 #include <mbedtls/error.h>
 #include <mbedtls/md.h>
+#include <mbedtls/pem.h>
 #include <mbedtls/pk.h>
 #include <mbedtls/platform_util.h>
 #include <mbedtls/rsa.h>
+#include <mbedtls/net_sockets.h>
+#include <mbedtls/ssl.h>
 #include <mbedtls/version.h>
 #include <mbedtls/x509_crt.h>
 
 #include "ciscosec/crypto.h"
+#include "ciscosec/tlsprobe.h"
 
 #ifndef MBEDTLS_PRIVATE
 #define MBEDTLS_PRIVATE(member) member
+/* TLS plumbing shared by the probe (tls.c), the services' sessions
+ * (tlsserver.c) and their client (tlsclient.c). */
+/* A TCP connection with the target's time limit; address receives the
+ * numeric address connected to. The socket is left blocking. */
+int crypto_connect_tcp(const cs_tls_target *t, int *fd_out, char *address, size_t size,
+                       cs_error *err);
+/* mbedTLS bio callbacks on the int descriptor ctx points to: send with
+ * MSG_NOSIGNAL (a closed peer is an error, not SIGPIPE) and recv, with
+ * EAGAIN as WANT_WRITE/WANT_READ. */
+int crypto_send(void *ctx, const unsigned char *buf, size_t len);
+int crypto_recv(void *ctx, unsigned char *buf, size_t len);
+/* The protocol versions: TLS 1.2, or 1.0 to 1.2 with allow_tls10. */
+void crypto_tls_versions(mbedtls_ssl_config *conf, bool allow_tls10);
+/* CS_ERROR saying so when TLS 1.0 is asked for and this build lacks it. */
+int crypto_check_tls10(bool allow_tls10, cs_error *err);
+
 #endif
 
 struct cs_cert {
@@ -47,5 +67,21 @@ mbedtls_md_type_t crypto_md_type(cs_md md);
 
 /* cs_fail with mbedTLS's description of mbed_rc appended. */
 int crypto_fail(cs_error *err, int status, int mbed_rc, const char *what);
+
+/* TLS plumbing shared by the probe (tls.c), the services' sessions
+ * (tlsserver.c) and their client (tlsclient.c). */
+/* A TCP connection with the target's time limit; address receives the
+ * numeric address connected to. The socket is left blocking. */
+int crypto_connect_tcp(const cs_tls_target *t, int *fd_out, char *address, size_t size,
+                       cs_error *err);
+/* mbedTLS bio callbacks on the int descriptor ctx points to: send with
+ * MSG_NOSIGNAL (a closed peer is an error, not SIGPIPE) and recv, with
+ * EAGAIN as WANT_WRITE/WANT_READ. */
+int crypto_send(void *ctx, const unsigned char *buf, size_t len);
+int crypto_recv(void *ctx, unsigned char *buf, size_t len);
+/* The protocol versions: TLS 1.2, or 1.0 to 1.2 with allow_tls10. */
+void crypto_tls_versions(mbedtls_ssl_config *conf, bool allow_tls10);
+/* CS_ERROR saying so when TLS 1.0 is asked for and this build lacks it. */
+int crypto_check_tls10(bool allow_tls10, cs_error *err);
 
 #endif

@@ -62,7 +62,7 @@ static int connect_one(const struct addrinfo *ai, unsigned timeout_ms)
     return fd;
 }
 
-static int connect_tcp(const cs_tls_target *t, int *fd_out, char *address, size_t size,
+int crypto_connect_tcp(const cs_tls_target *t, int *fd_out, char *address, size_t size,
                        cs_error *err)
 {
     struct addrinfo hints = {.ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM};
@@ -85,21 +85,6 @@ static int connect_tcp(const cs_tls_target *t, int *fd_out, char *address, size_
                        strerror(saved));
     *fd_out = fd;
     return CS_OK;
-}
-
-/* mbedtls_net_send writes with write(), which raises SIGPIPE when the
- * server has gone; send() with MSG_NOSIGNAL reports it as an error. */
-static int send_nosignal(void *ctx, const unsigned char *buf, size_t len)
-{
-    int fd = ((mbedtls_net_context *)ctx)->fd;
-    ssize_t n = send(fd, buf, len, MSG_NOSIGNAL);
-    if (n >= 0)
-        return (int)n;
-    if (errno == EINTR || errno == EAGAIN)
-        return MBEDTLS_ERR_SSL_WANT_WRITE;
-    if (errno == EPIPE || errno == ECONNRESET)
-        return MBEDTLS_ERR_NET_CONN_RESET;
-    return MBEDTLS_ERR_NET_SEND_FAILED;
 }
 
 /* --- the handshake ----------------------------------------------------- */
@@ -160,9 +145,10 @@ int cs_tls_probe(const cs_tls_target *target, cs_tls_result *out, cs_error *err)
     if (rc == CS_OK && (rc = mbedtls_ssl_set_hostname(&ssl, target->servername)) != 0)
         rc = crypto_fail(err, CS_ERROR, rc, "invalid server name");
     if (rc == CS_OK)
-        rc = connect_tcp(target, &net.fd, out->address, sizeof out->address, err);
+        rc = crypto_connect_tcp(target, &net.fd, out->address, sizeof out->address, err);
     if (rc == CS_OK) {
-        mbedtls_ssl_set_bio(&ssl, &net, send_nosignal, NULL, mbedtls_net_recv_timeout);
+        /* crypto_send takes the descriptor, net's first member. */
+        mbedtls_ssl_set_bio(&ssl, &net, crypto_send, NULL, mbedtls_net_recv_timeout);
         rc = handshake(&ssl, err);
     }
     if (rc == CS_OK) {

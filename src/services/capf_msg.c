@@ -181,24 +181,6 @@ int cs_capf_inner_find(const cs_tlv *element, uint8_t tag, cs_bytes *out, cs_err
     return CS_OK;
 }
 
-static bool is_upper_hex(char c)
-{
-    return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'F');
-}
-
-bool cs_capf_device_name_valid(const char *name, size_t len)
-{
-    if (len != CS_CAPF_DEVICE_NAME_LEN)
-        return false;
-    for (size_t i = 0; i < 3; i++)
-        if (name[i] < 'A' || name[i] > 'Z')
-            return false;
-    for (size_t i = 3; i < len; i++)
-        if (!is_upper_hex(name[i]))
-            return false;
-    return true;
-}
-
 const char *cs_capf_command_name(uint8_t command)
 {
     static const char *const names[] = {

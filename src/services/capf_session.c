@@ -1,6 +1,8 @@
 /* CAPF sessions without I/O (capfsession.h). */
 #include "ciscosec/capfsession.h"
 
+#include "ciscosec/device.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -233,9 +235,9 @@ static int on_auth(cs_capf_server *s, const cs_capf_msg *m, cs_buf *out, cs_erro
     cs_error why;
     if (cs_capf_get_text(m, CS_CAPF_TAG_DEVICE_NAME, &name, &why) != CS_OK)
         return end_session(s, CS_CAPF_REASON_INVALID_ELEMENT, out, err, "%s", why.message);
-    if (!cs_capf_device_name_valid((const char *)name.data, name.len))
+    if (!cs_device_name_valid((const char *)name.data, name.len))
         return end_session(s, CS_CAPF_REASON_INVALID_ELEMENT, out, err, "invalid device name");
-    char device[CS_CAPF_DEVICE_NAME_LEN + 1];
+    char device[CS_DEVICE_NAME_MAX + 1];
     memcpy(device, name.data, name.len);
     device[name.len] = '\0';
     cs_capf_device_release(&s->device);

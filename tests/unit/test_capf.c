@@ -179,20 +179,6 @@ static void test_certificate_value(void **state)
     cs_buf_release(&value);
 }
 
-static void test_device_names(void **state)
-{
-    (void)state;
-    const char *good[] = {"SEP001122334455", "SEP58971ECC97C1", "ATA0011223344AA"};
-    const char *bad[] = {
-        "SEP00112233445",  "SEP0011223344555", "sep001122334455", "SEP00112233445g",
-        "SEP0011223344aa", "../001122334455",  "SEP/01122334455", "",
-        "SE1001122334455"};
-    for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
-        assert_true(cs_capf_device_name_valid(good[i], strlen(good[i])));
-    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
-        assert_false(cs_capf_device_name_valid(bad[i], strlen(bad[i])));
-}
-
 /* --- the server replaying the recordings ------------------------------------ */
 
 typedef struct fake_backend {
@@ -797,7 +783,6 @@ int main(void)
         cmocka_unit_test(test_every_prefix_is_refused),
         cmocka_unit_test(test_malformed_headers),
         cmocka_unit_test(test_certificate_value),
-        cmocka_unit_test(test_device_names),
         cmocka_unit_test(test_server_install_password),
         cmocka_unit_test(test_server_install_ec_null_password),
         cmocka_unit_test(test_server_install_lsc_auth),
