@@ -23,6 +23,7 @@ typedef struct command {
 
 /* Sorted by name. */
 static const command commands[] = {
+    {"capf", cmd_capf, "the Certificate Authority Proxy Function: serve, manage, enrol"},
     {"cert", cmd_cert, "make, hash and describe certificates for phones' trust lists"},
     {"enc", cmd_enc, "build, parse and decrypt encrypted phone configurations"},
     {"sgn", cmd_sgn, "sign files for phones (.sgn), check and unsign them"},
@@ -43,6 +44,9 @@ typedef struct alias {
 /* A row a line, as a table reads. */
 /* clang-format off */
 static const alias aliases[] = {
+    {"capfc", "capf", "enrol"},
+    {"capfctl", "capf", NULL},
+    {"capfd", "capf", "serve"},
     {"certhash", "cert", "hash"},
     {"enccnf", "enc", NULL},
     {"mkcert", "cert", "new"},

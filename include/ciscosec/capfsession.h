@@ -23,6 +23,7 @@
 #include "ciscosec/crypto.h"
 #include "ciscosec/error.h"
 #include "ciscosec/lsc.h"
+#include "ciscosec/server.h"
 
 /* --- the server ------------------------------------------------------------- */
 
@@ -72,6 +73,33 @@ bool cs_capf_server_done(const cs_capf_server *s);
  * device is known). */
 const char *cs_capf_server_operation(const cs_capf_server *s);
 void cs_capf_server_release(cs_capf_server *s);
+
+/* --- the server on the engine (server.h) ---------------------------------- */
+
+/* The frame description for the server engine and the phone's side. */
+extern const cs_frame_spec cs_capf_frame;
+
+typedef struct cs_capf_service_config {
+    const char *db_path;
+    const char *cert_dir;    /* where <device>.pem files go */
+    const char *issuer_path; /* PEM: the issuing certificate and its key */
+    const char *const *verify_paths;
+    size_t verify_count;
+    unsigned days;
+} cs_capf_service_config;
+
+/* The protocol for cs_server_config.protocol. Each session borrows a
+ * worker (a database connection and a copy of the issuing key: neither is
+ * shared between threads) for each frame. An issued or fetched certificate
+ * is written to cert_dir/<device>.pem atomically, mode 0644, and then
+ * recorded; a delete removes the file. */
+typedef struct cs_capf_service cs_capf_service;
+
+/* Loads the certificates and opens the database now, so that a bad one is
+ * an error before serving starts. */
+int cs_capf_service_new(const cs_capf_service_config *cfg, cs_capf_service **out, cs_error *err);
+const cs_protocol *cs_capf_service_protocol(const cs_capf_service *svc);
+void cs_capf_service_free(cs_capf_service *svc);
 
 /* --- the phone's side ------------------------------------------------------- */
 

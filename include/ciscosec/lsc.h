@@ -72,5 +72,8 @@ bool cs_secret_equal(cs_bytes a, cs_bytes b);
  * SubjectPublicKeyInfo. */
 int cs_lsc_key_generate(const cs_lsc_key_spec *spec, cs_key **out, cs_error *err);
 int cs_key_public_der(const cs_key *key, cs_buf *out, cs_error *err);
+/* The private key as PEM ("RSA PRIVATE KEY" or "EC PRIVATE KEY"), appended
+ * to pem, which should be a secret buffer. */
+int cs_key_pem_encode(const cs_key *key, cs_buf *pem, cs_error *err);
 
 #endif

@@ -485,3 +485,15 @@ int cs_key_public_der(const cs_key *key, cs_buf *out, cs_error *err)
     cs_buf_append(out, buf + sizeof buf - n, (size_t)n);
     return out->failed ? cs_fail(err, CS_ERROR, "out of memory") : CS_OK;
 }
+
+int cs_key_pem_encode(const cs_key *key, cs_buf *pem, cs_error *err)
+{
+    unsigned char text[8192]; /* an RSA-4096 key is about 3.3 KB of PEM */
+    int rc = mbedtls_pk_write_key_pem((mbedtls_pk_context *)&key->pk, text, sizeof text);
+    if (rc == 0)
+        cs_buf_append(pem, text, strlen((const char *)text));
+    cs_zeroize(text, sizeof text);
+    if (rc != 0)
+        return crypto_fail(err, CS_ERROR, rc, "cannot encode the private key");
+    return pem->failed ? cs_fail(err, CS_ERROR, "out of memory") : CS_OK;
+}
