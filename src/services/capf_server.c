@@ -121,6 +121,8 @@ static int finish(void *ctx, const char *device, cs_capf_operation op, cs_bytes 
             rc = cs_fail(err, CS_ERROR, "cannot remove %s: %s", path, strerror(errno));
     } else {
         rc = cs_write_file_atomic(path, pem.data, pem.len, PEM_MODE, err);
+        if (rc != CS_OK)
+            cs_error_prefix(err, "%s", path);
     }
     free(path);
     return rc == CS_OK ? cs_capf_store_finish(s->w->store, device, pem, err) : rc;
