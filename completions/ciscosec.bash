@@ -1,5 +1,6 @@
 # bash completion for ciscosec and the old certutils names it answers to
-# (tlvfile, sgnfile, stripsgn, enccnf, mkcert, certhash).
+# (tlvfile, sgnfile, stripsgn, enccnf, mkcert, certhash), and the CAPF
+# tools' (capfd, capfctl, capfc).
 #
 # Installed as share/bash-completion/completions/ciscosec, with a symlink
 # per old name beside it so that bash-completion's on-demand loader finds it
@@ -39,6 +40,13 @@ declare -gA _ciscosec_options=(
         -t|--timeout=text --at=text --json'
     [verify/tftpboot]='--at=text --json'
     [verify/srtp]='--json'
+    [capf/serve]='-A|--capf=pem --key=pem -i|--issuer=pem -v|--verify=pem -d|--days=text
+        -p|--port=text --listen=text -t|--timeout=text -L|--limit=text --threads=text
+        --drain=text --tlsv1'
+    [capf/add]='-p|--password=text -c|--certificate -b|--bits|--key-size=512,1024,2048,3072,4096
+        -E|--curve=secp256r1,prime256v1,secp384r1,secp521r1'
+    [capf/enrol]='-A|--capf=pem -h|--host=host -t|--timeout=text -p|--password=text -l|--lsc=pem
+        -s|--sudi=pem -c|--certificate=pem --tlsv1'
 )
 
 # What the words that are not options are, by command and verb.
@@ -49,6 +57,8 @@ declare -gA _ciscosec_operands=(
     [enc/build]=cnfxml [enc/parse]=encsgn [enc/decrypt]=encsgn
     [verify/file]=signed [verify/rollover]=tlv [verify/tls]=host
     [verify/tftpboot]=dir [verify/srtp]=none
+    [capf/serve]=file [capf/add]=file [capf/list]=file [capf/show]=file [capf/export]=file
+    [capf/remove]=file [capf/enrol]=none
 )
 
 # The verbs of each command, in the order the help lists them.
@@ -58,6 +68,7 @@ declare -gA _ciscosec_verbs=(
     [cert]='new hash show'
     [enc]='build parse decrypt'
     [verify]='file rollover tls tftpboot srtp'
+    [capf]='serve add list show export remove enrol'
 )
 
 # The old tools choose the verb with an option: "SPELLINGS=VERB".
@@ -65,12 +76,15 @@ declare -gA _ciscosec_mode_options=(
     [tlv]='-b|--build=build -p|--parse=parse'
     [sgn]='-b|--build=build -p|--parse=parse -r|--remove=remove'
     [enc]='-b|--build=build -p|--parse=parse -r|--remove=decrypt'
+    [capf]='-l|--list=list -i|--install=add -f|--fetch=add -d|--delete=add -n|--none=add
+        -r|--remove=remove -e|--export=export'
 )
 
 # Old name -> "COMMAND VERB" (no verb: it comes from a mode option).
 declare -gA _ciscosec_old_names=(
     [tlvfile]='tlv' [sgnfile]='sgn' [stripsgn]='sgn remove'
     [enccnf]='enc' [mkcert]='cert new' [certhash]='cert hash'
+    [capfd]='capf serve' [capfctl]='capf' [capfc]='capf enrol'
 )
 
 # Sets _ciscosec_kind to the value kind of option $3 of command $1 under
@@ -279,4 +293,4 @@ _ciscosec() {
     return 0
 }
 
-complete -F _ciscosec ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash
+complete -F _ciscosec ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash capfd capfctl capfc

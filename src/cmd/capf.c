@@ -69,9 +69,11 @@ static void usage(const cli_ctx *cli)
         printf("Usage: %s serve [OPTIONS] DATABASE [CERTDIR]\n"
                "       %s add [OPTIONS] DATABASE DEVICE [install|fetch|delete|none]\n"
                "       %s list DATABASE\n"
-               "       %s show|export|remove DATABASE DEVICE\n"
+               "       %s show DATABASE DEVICE\n"
+               "       %s export DATABASE DEVICE\n"
+               "       %s remove DATABASE DEVICE\n"
                "       %s enrol [OPTIONS] DEVICE\n",
-               p, p, p, p, p);
+               p, p, p, p, p, p, p);
     printf("The Certificate Authority Proxy Function: issues phones their LSCs\n"
            "(TCP port 3804), fetches and deletes them.\n"
            "\n"
@@ -373,6 +375,12 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, capf_options *o
                         .host = "localhost"};
     /* capfd and capfc arrive with their verb put in; capfctl without one. */
     int verb = cli_take_verb(&argc, &argv, verbs);
+    if (!cli->legacy && verb < 0 && argc == 2 &&
+        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+         strcmp(argv[1], "-H") == 0)) {
+        usage(cli);
+        return -1;
+    }
     if (!cli->legacy && verb < 0)
         return cli_usage_error(cli, "a verb is required: serve, add, list, show, export, "
                                     "remove or enrol");

@@ -81,17 +81,17 @@ expect_lacks() {
 }
 
 # --- registration: every name uses the function
-for name in ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash; do
+for name in ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash capfd capfctl capfc; do
     if complete -p "$name" 2>/dev/null | grep -q -- '-F _ciscosec '; then pass; else
         fail "no completion registered for $name"
     fi
 done
 
 # --- commands and verbs
-expect 'ciscosec ' cert enc help sgn tlv verify
+expect 'ciscosec ' capf cert enc help sgn tlv verify
 expect 'ciscosec t' tlv
 expect 'ciscosec --v' --version
-expect 'ciscosec help ' cert enc sgn tlv verify
+expect 'ciscosec help ' capf cert enc sgn tlv verify
 expect 'ciscosec tlv ' build parse
 expect 'ciscosec sgn ' build parse remove
 expect 'ciscosec sgn r' remove
@@ -122,6 +122,12 @@ expect_has 'sgnfile -' -b --build -p --parse -r --remove --tftp
 expect_has 'enccnf --' --build --parse --remove --certificate --key --keep
 expect_has 'mkcert --' --common --curve --bits --key-size --file --output --force
 expect_lacks 'mkcert --' --build --json
+expect_has 'capfctl -' -l --list -i --install -f --fetch -d --delete -n --none -r --remove \
+    -e --export -p --password -c --certificate -b --bits --key-size -E --curve
+expect_has 'capfd --' --capf --issuer --verify --days --port --listen --timeout --limit --tlsv1
+expect_has 'capfc --' --capf --host --timeout --password --lsc --sudi --certificate --tlsv1
+expect_lacks 'capfc --' --install --days
+expect 'capfctl -i SEP001122334455 --curve ' prime256v1 secp256r1 secp384r1 secp521r1
 expect 'certhash -' -d --digest -h --help
 expect 'stripsgn -' -h --help -j --jobs
 
@@ -206,7 +212,7 @@ long_options_in() { grep -oE -- '--[a-z][a-z0-9-]*' | LC_ALL=C sort -u; }
 # subset A B: the lines of A that are not in B, on one line.
 missing_from() { comm -23 <(echo "$1") <(echo "$2") | sed '/^$/d' | tr '\n' ' '; }
 mapfile -t commands < <(ciscosec --help | sed -nE 's/^  ([a-z]+) .*/\1/p' |
-    grep -vxE 'tlvfile|sgnfile|stripsgn|enccnf|mkcert|certhash' || true)
+    grep -vxE 'tlvfile|sgnfile|stripsgn|enccnf|mkcert|certhash|capfd|capfctl|capfc' || true)
 if ((${#commands[@]} == 0)); then fail "ciscosec --help lists no commands"; fi
 for cmd in "${commands[@]}"; do
     if [[ -z ${_ciscosec_verbs[$cmd]:-} ]]; then

@@ -24,8 +24,8 @@ if ! command -v man >/dev/null || ! command -v groff >/dev/null; then
     exit 77
 fi
 
-commands=(tlv sgn cert enc verify)
-old_names=(tlvfile sgnfile stripsgn enccnf mkcert certhash)
+commands=(tlv sgn cert enc verify capf)
+old_names=(tlvfile sgnfile stripsgn enccnf mkcert certhash capfd capfctl capfc)
 sections=(NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" FILES EXAMPLES "SEE ALSO")
 
 # --- every page there, renders cleanly, has its sections
@@ -54,7 +54,7 @@ for file in "$DOCS"/*.1; do
         if grep -qx "\\.SH \"\\?$section\"\\?" "$file"; then pass; else fail "$name has no $section section"; fi
     done
     # Every page named in SEE ALSO from this project exists.
-    for ref in $(sed -n '/^\.SH SEE ALSO/,$p' "$file" | grep -oE '^\.BR (ciscosec|tlvfile|sgnfile|stripsgn|enccnf|mkcert|certhash)[^ ]* \(1\)' | awk '{print $2}' | sed 's/\\-/-/g'); do
+    for ref in $(sed -n '/^\.SH SEE ALSO/,$p' "$file" | grep -oE '^\.BR (ciscosec|tlvfile|sgnfile|stripsgn|enccnf|mkcert|certhash|capfd|capfctl|capfc)[^ ]* \(1\)' | awk '{print $2}' | sed 's/\\-/-/g'); do
         [[ -e $DOCS/$ref.1 ]] && pass || fail "$name refers to $ref(1), which does not exist"
     done
 done
