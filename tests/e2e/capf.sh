@@ -104,6 +104,18 @@ expect_status 0 capfctl -i SEP001122334455 -c "$DB"
 expect_status 0 enrol SEP001122334455 -l "$S/SEP001122334455-lsc.pem"
 check_install SEP001122334455 "Public-Key: (2048 bit)"
 
+# --- the README's path: the phone's LSC encrypts its configuration ---------------
+expect_status 0 capfctl -i SEP58971ECC97C1 -p 123456 "$DB"
+expect_status 0 enrol SEP58971ECC97C1 -p 123456
+cp "$DATA/vectors/SEP58971ECC97C1.cnf.xml.orig" SEP58971ECC97C1.cnf.xml
+cp "$DATA/vectors/asterisk.pem" asterisk.pem
+chmod 600 asterisk.pem
+expect_status 0 enccnf --build SEP58971ECC97C1.cnf.xml --tftp asterisk.pem \
+    --certificate state/SEP58971ECC97C1.pem
+expect_status 0 ciscosec enc decrypt SEP58971ECC97C1.cnf.xml.enc.sgn \
+    --key phone/SEP58971ECC97C1.pem --tftp asterisk.pem
+expect_same_file SEP58971ECC97C1.cnf.xml "$DATA/vectors/SEP58971ECC97C1.cnf.xml.orig"
+
 # --- wrong password, unknown device --------------------------------------------
 expect_status 0 capfctl -i SEP0011223344BB -p 111111 "$DB"
 expect_status 1 enrol SEP0011223344BB -p 999999
