@@ -24,6 +24,7 @@
 #include "ciscosec/error.h"
 #include "ciscosec/lsc.h"
 #include "ciscosec/server.h"
+#include "ciscosec/tlsserver.h"
 
 /* --- the server ------------------------------------------------------------- */
 
@@ -115,17 +116,20 @@ typedef struct cs_capf_client_config {
      * stored it; the key is the one made for it, in memory. */
     int (*store)(void *ctx, cs_bytes der, const cs_key *key, cs_error *err);
     void *store_ctx;
+    const cs_key *key; /* answer KEY_GEN_REQ with this key instead of a new
+                          one (benchmarks: keys made ahead of time) */
 } cs_capf_client_config;
 
 typedef struct cs_capf_client {
     const cs_capf_client_config *cfg;
     uint32_t session_id;
     bool done;
-    uint8_t end_reason; /* the server's END_SESSION reason */
-    uint8_t operation;  /* the server's request: KEY_GEN_REQ, FETCH_CERT_REQ,
-                           DELETE_CERT_REQ, or 0 */
-    cs_key *key;        /* made for KEY_GEN_REQ */
-    bool stored;        /* a certificate was received and stored */
+    uint8_t end_reason;   /* the server's END_SESSION reason */
+    uint8_t operation;    /* the server's request: KEY_GEN_REQ, FETCH_CERT_REQ,
+                             DELETE_CERT_REQ, or 0 */
+    cs_key *key;          /* made for KEY_GEN_REQ */
+    const cs_key *active; /* the key sent: key or cfg->key */
+    bool stored;          /* a certificate was received and stored */
 } cs_capf_client;
 
 void cs_capf_client_init(cs_capf_client *c, const cs_capf_client_config *cfg);
@@ -134,6 +138,12 @@ void cs_capf_client_init(cs_capf_client *c, const cs_capf_client_config *cfg);
 int cs_capf_client_receive(cs_capf_client *c, const uint8_t *frame, size_t len, cs_buf *out,
                            cs_error *err);
 void cs_capf_client_release(cs_capf_client *c);
+
+/* The phone's side over a connected TLS client (tlsserver.h): reads each
+ * frame, answers it (each answer in a write of its own), until the
+ * server's END_SESSION. CS_INVALID when the server closes or the time runs
+ * out first. */
+int cs_capf_client_run(cs_capf_client *c, cs_tls_client *tls, cs_error *err);
 
 /* The bytes a phone signs for certificate authentication:
  * DEVICE_NAME || 0x00 || certificate DER; and for SUDI data: the session id,

@@ -600,58 +600,6 @@ static int store_received(void *ctx, cs_bytes der, const cs_key *key, cs_error *
     return rc;
 }
 
-/* Sends each frame in out as a write of its own. */
-static int send_frames(cs_tls_client *c, const cs_buf *out, cs_error *err)
-{
-    size_t at = 0;
-    while (at < out->len) {
-        size_t size = 0;
-        int rc = cs_capf_frame_size(out->data + at, &size, err);
-        if (rc == CS_OK)
-            rc = cs_tls_client_write(c, out->data + at, size, err);
-        if (rc != CS_OK)
-            return rc;
-        at += size;
-    }
-    return CS_OK;
-}
-
-static int read_frame(cs_tls_client *c, cs_buf *frame, cs_error *err)
-{
-    uint8_t head[CS_CAPF_HEADER_SIZE];
-    size_t size = 0;
-    int rc = cs_tls_client_read(c, head, sizeof head, err);
-    if (rc == CS_OK && cs_capf_frame_size(head, &size, err) != CS_OK)
-        rc = CS_INVALID;
-    frame->len = 0;
-    if (rc == CS_OK && !cs_buf_reserve(frame, size))
-        rc = cs_fail(err, CS_ERROR, "out of memory");
-    if (rc == CS_OK) {
-        cs_buf_append(frame, head, sizeof head);
-        rc = cs_tls_client_read(c, frame->data + frame->len, size - sizeof head, err);
-        frame->len = size;
-    }
-    return rc;
-}
-
-/* The conversation, until the server's END_SESSION. */
-static int converse(cs_tls_client *c, cs_capf_client *client, cs_error *err)
-{
-    cs_buf frame = CS_BUF_INIT, out = CS_BUF_INIT;
-    int rc = CS_OK;
-    while (rc == CS_OK && !client->done) {
-        out.len = 0;
-        rc = read_frame(c, &frame, err);
-        if (rc == CS_OK)
-            rc = cs_capf_client_receive(client, frame.data, frame.len, &out, err);
-        if (rc == CS_OK)
-            rc = send_frames(c, &out, err);
-    }
-    cs_buf_release(&frame);
-    cs_buf_release(&out);
-    return rc;
-}
-
 /* The END_SESSION reason that means the operation was done. */
 static uint8_t success_reason(uint8_t operation)
 {
@@ -800,7 +748,7 @@ static int enrol(const capf_options *o, const cli_ctx *cli)
     cs_tls_client *c = NULL;
     rc = cs_tls_client_connect(&copts, &c, &err);
     if (rc == CS_OK)
-        rc = converse(c, &client, &err);
+        rc = cs_capf_client_run(&client, c, &err);
     cs_tls_client_close(c);
     while (name_count > 0)
         free(names[--name_count]);

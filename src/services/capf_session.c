@@ -2,6 +2,7 @@
 #include "ciscosec/capfsession.h"
 
 #include "ciscosec/device.h"
+#include "ciscosec/tlsserver.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -407,6 +408,7 @@ void cs_capf_client_release(cs_capf_client *c)
 {
     cs_key_free(c->key);
     c->key = NULL;
+    c->active = NULL;
 }
 
 /* The SHA-1 and SHA-512 signatures of data, as a phone makes them. */
@@ -526,11 +528,12 @@ static int key_gen_resp(cs_capf_client *c, const cs_capf_msg *m, cs_buf *out, cs
     rc = send_msg(&reply, out, err);
     cs_key_free(c->key);
     c->key = NULL;
-    if (rc == CS_OK)
+    if (rc == CS_OK && c->cfg->key == NULL)
         rc = cs_lsc_key_generate(&spec, &c->key, err);
+    c->active = c->cfg->key != NULL ? c->cfg->key : c->key;
     cs_buf spki = CS_BUF_INIT;
     if (rc == CS_OK)
-        rc = cs_key_public_der(c->key, &spki, err);
+        rc = cs_key_public_der(c->active, &spki, err);
     if (rc == CS_OK) {
         cs_capf_msg_init(&reply, CS_CAPF_KEY_GEN_RESP, c->session_id);
         cs_capf_add(&reply, CS_CAPF_TAG_PUBLIC_KEY, spki.data, spki.len);
@@ -547,11 +550,11 @@ static int store_cert_resp(cs_capf_client *c, const cs_capf_msg *m, cs_buf *out,
     cs_bytes der;
     if (element == NULL)
         return cs_fail(err, CS_ERROR, "STORE_CERT_REQ has no certificate");
-    if (c->key == NULL)
+    if (c->active == NULL)
         return cs_fail(err, CS_ERROR, "STORE_CERT_REQ before any KEY_GEN_REQ");
     int rc = cs_capf_cert_decode(element, &type, &der, err);
     if (rc == CS_OK && c->cfg->store != NULL)
-        rc = c->cfg->store(c->cfg->store_ctx, der, c->key, err);
+        rc = c->cfg->store(c->cfg->store_ctx, der, c->active, err);
     if (rc != CS_OK)
         return rc;
     c->stored = true;
@@ -617,4 +620,55 @@ int cs_capf_client_receive(cs_capf_client *c, const uint8_t *frame, size_t len, 
         return cs_fail(err, CS_ERROR, "unexpected %s (%u) from the server",
                        cs_capf_command_name(m.command), m.command);
     }
+}
+
+/* Sends each frame in out as a write of its own. */
+static int send_frames(cs_tls_client *tls, const cs_buf *out, cs_error *err)
+{
+    size_t at = 0;
+    while (at < out->len) {
+        size_t size = 0;
+        int rc = cs_capf_frame_size(out->data + at, &size, err);
+        if (rc == CS_OK)
+            rc = cs_tls_client_write(tls, out->data + at, size, err);
+        if (rc != CS_OK)
+            return rc;
+        at += size;
+    }
+    return CS_OK;
+}
+
+static int read_frame(cs_tls_client *tls, cs_buf *frame, cs_error *err)
+{
+    uint8_t head[CS_CAPF_HEADER_SIZE];
+    size_t size = 0;
+    int rc = cs_tls_client_read(tls, head, sizeof head, err);
+    if (rc == CS_OK && cs_capf_frame_size(head, &size, err) != CS_OK)
+        rc = CS_INVALID;
+    frame->len = 0;
+    if (rc == CS_OK && !cs_buf_reserve(frame, size))
+        rc = cs_fail(err, CS_ERROR, "out of memory");
+    if (rc == CS_OK) {
+        cs_buf_append(frame, head, sizeof head);
+        rc = cs_tls_client_read(tls, frame->data + frame->len, size - sizeof head, err);
+        frame->len = size;
+    }
+    return rc;
+}
+
+int cs_capf_client_run(cs_capf_client *c, cs_tls_client *tls, cs_error *err)
+{
+    cs_buf frame = CS_BUF_INIT, out = CS_BUF_INIT;
+    int rc = CS_OK;
+    while (rc == CS_OK && !c->done) {
+        out.len = 0;
+        rc = read_frame(tls, &frame, err);
+        if (rc == CS_OK)
+            rc = cs_capf_client_receive(c, frame.data, frame.len, &out, err);
+        if (rc == CS_OK)
+            rc = send_frames(tls, &out, err);
+    }
+    cs_buf_release(&frame);
+    cs_buf_release(&out);
+    return rc;
 }
