@@ -1,12 +1,9 @@
 /* ciscosec capf serve|add|list|show|export|remove|enrol, and the reference
  * tools' names: `capfd` (serve), `capfctl` (the database) and `capfc` (the
  * phone's side). */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "ciscosec/capf.h"
@@ -19,6 +16,7 @@
 #include "ciscosec/server.h"
 #include "ciscosec/tlsserver.h"
 #include "../cli.h"
+#include "../serve.h"
 
 #define DEFAULT_TIMEOUT_S 10u
 #define MAX_TIMEOUT_S 3600u
@@ -159,18 +157,6 @@ static const struct option enrol_long[] = {
 };
 /* clang-format on */
 
-static int parse_unsigned(const char *text, unsigned lo, unsigned hi, const char *what,
-                          unsigned *out, const cli_ctx *cli)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v < lo || v > hi)
-        return cli_usage_error(cli, "invalid %s '%s': %u to %u", what, text, lo, hi);
-    *out = (unsigned)v;
-    return CS_OK;
-}
-
 static int add_cert(capf_options *o, const char *path, const cli_ctx *cli)
 {
     if (o->cert_count == MAX_CERTS)
@@ -195,23 +181,24 @@ static int parse_serve_option(void *opts, int opt, const cli_ctx *cli)
     case 'v':
         return add_cert(o, optarg, cli);
     case 'd':
-        return parse_unsigned(optarg, CS_LSC_MIN_DAYS, CS_LSC_MAX_DAYS, "days", &o->days, cli);
+        return serve_parse_unsigned(optarg, CS_LSC_MIN_DAYS, CS_LSC_MAX_DAYS, "days", &o->days,
+                                    cli);
     case 'p':
         o->port = optarg;
-        return parse_unsigned(optarg, 0, 65535, "port", &(unsigned){0}, cli);
+        return serve_parse_unsigned(optarg, 0, 65535, "port", &(unsigned){0}, cli);
     case OPT_LISTEN:
         if (o->listen_count == CS_SERVER_MAX_LISTEN)
             return cli_usage_error(cli, "at most %d --listen addresses", CS_SERVER_MAX_LISTEN);
         o->listen[o->listen_count++] = optarg;
         return CS_OK;
     case 't':
-        return parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "timeout", &o->timeout_s, cli);
+        return serve_parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "timeout", &o->timeout_s, cli);
     case 'L':
-        return parse_unsigned(optarg, 0, 1000000, "limit", &o->limit, cli);
+        return serve_parse_unsigned(optarg, 0, 1000000, "limit", &o->limit, cli);
     case OPT_THREADS:
-        return parse_unsigned(optarg, 1, 64, "thread count", &o->threads, cli);
+        return serve_parse_unsigned(optarg, 1, 64, "thread count", &o->threads, cli);
     case OPT_DRAIN:
-        return parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "drain time", &o->drain_s, cli);
+        return serve_parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "drain time", &o->drain_s, cli);
     case OPT_TLSV1:
         o->tlsv1 = true;
         return CS_OK;
@@ -267,8 +254,8 @@ static int parse_ctl_option(void *opts, int opt, const cli_ctx *cli)
         o->authentication = CS_CAPF_BY_CERTIFICATE;
         return CS_OK;
     case 'b':
-        if (parse_unsigned(optarg, CS_RSA_MIN_BITS, CS_RSA_MAX_BITS, "key size", &o->key_size,
-                           cli) != CS_OK)
+        if (serve_parse_unsigned(optarg, CS_RSA_MIN_BITS, CS_RSA_MAX_BITS, "key size", &o->key_size,
+                                 cli) != CS_OK)
             return CS_ERROR;
         if (o->key_size % 512 != 0 && o->key_size != 3072)
             return cli_usage_error(cli, "invalid key size '%s': 512, 1024, 2048, 3072 or 4096",
@@ -294,7 +281,7 @@ static int parse_enrol_option(void *opts, int opt, const cli_ctx *cli)
         o->host = optarg;
         return CS_OK;
     case 't':
-        return parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "timeout", &o->timeout_s, cli);
+        return serve_parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "timeout", &o->timeout_s, cli);
     case 'p':
         o->password = optarg;
         return CS_OK;
@@ -407,35 +394,6 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, capf_options *o
 
 /* --- serve --------------------------------------------------------------- */
 
-typedef struct serve_ctx {
-    const cli_ctx *cli;
-    cs_server *srv;
-    size_t listeners;
-} serve_ctx;
-
-static void log_session(void *ctx, const cs_session_log *e)
-{
-    const serve_ctx *s = ctx;
-    fprintf(stderr, "%s: %s %s %s: %s (%u ms)\n", s->cli->prog, e->peer,
-            e->device[0] != '\0' ? e->device : "-", e->operation[0] != '\0' ? e->operation : "-",
-            e->result, e->duration_ms);
-}
-
-static void log_notice(void *ctx, const char *what)
-{
-    const serve_ctx *s = ctx;
-    fprintf(stderr, "%s: %s\n", s->cli->prog, what);
-}
-
-static void log_ready(void *ctx, const char *what)
-{
-    const serve_ctx *s = ctx;
-    fprintf(stderr, "%s: %s listening on port", s->cli->prog, what);
-    for (size_t i = 0; i < s->listeners; i++)
-        fprintf(stderr, " %u", cs_server_port(s->srv, i));
-    fprintf(stderr, "\n");
-}
-
 /* The database's folder, for CERTDIR's default. */
 static char *folder_of(const char *path)
 {
@@ -465,7 +423,6 @@ static int serve(const capf_options *o, const cli_ctx *cli)
         free(dir);
         return cli_fail(cli, rc, "%s", err.message);
     }
-    serve_ctx ctx = {.cli = cli, .listeners = o->listen_count > 0 ? o->listen_count : 1};
     cs_server_config cfg = {.protocol = cs_capf_service_protocol(svc),
                             .listen_count = o->listen_count,
                             .default_port = o->port,
@@ -476,20 +433,12 @@ static int serve(const capf_options *o, const cli_ctx *cli)
                             .session_timeout_ms = o->timeout_s * 1000u,
                             .max_sessions = o->limit,
                             .drain_timeout_ms = o->drain_s * 1000u,
-                            .handle_signals = true,
-                            .log = log_session,
-                            .notice = log_notice,
-                            .ready = log_ready,
-                            .log_ctx = &ctx};
+                            .handle_signals = true};
     memcpy(cfg.listen, o->listen, sizeof o->listen);
-    rc = cs_server_open(&cfg, &ctx.srv, &err);
-    if (rc == CS_OK) {
-        rc = cs_server_run(ctx.srv, &err);
-        cs_server_close(ctx.srv);
-    }
+    rc = serve_run(cli, &cfg, o->listen_count > 0 ? o->listen_count : 1);
     cs_capf_service_free(svc);
     free(dir);
-    return rc == CS_OK ? CS_OK : cli_fail(cli, rc, "%s", err.message);
+    return rc;
 }
 
 /* --- the database -------------------------------------------------------- */
@@ -634,42 +583,6 @@ static void report_enrol(const cs_capf_client *client, const char *output)
         report_line(stdout, w, "Certificate:", "%s", output);
 }
 
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* --capf DIR: every *.pem in it. The names are kept in names (freed by
- * the caller). */
-static void expand_trusted(const capf_options *o, const char **paths, size_t *count, char **names,
-                           size_t *name_count)
-{
-    *count = *name_count = 0;
-    for (size_t i = 0; i < o->cert_count; i++) {
-        if (!is_dir(o->certs[i])) {
-            paths[(*count)++] = o->certs[i];
-            continue;
-        }
-        DIR *d = opendir(o->certs[i]);
-        struct dirent *de;
-        while (d != NULL && (de = readdir(d)) != NULL && *count < MAX_CERTS) {
-            size_t n = strlen(de->d_name);
-            if (n <= 4 || strcmp(de->d_name + n - 4, ".pem") != 0)
-                continue;
-            char name[512];
-            snprintf(name, sizeof name, "/%s", de->d_name);
-            char *p = cs_path_append(o->certs[i], name);
-            if (p == NULL)
-                break;
-            names[(*name_count)++] = p;
-            paths[(*count)++] = p;
-        }
-        if (d != NULL)
-            closedir(d);
-    }
-}
-
 typedef struct enrol_keys {
     cs_cert *lsc, *sudi, *current;
     cs_key *lsc_key, *sudi_key;
@@ -726,7 +639,7 @@ static int enrol(const capf_options *o, const cli_ctx *cli)
     const char *paths[MAX_CERTS];
     char *names[MAX_CERTS];
     size_t path_count = 0, name_count = 0;
-    expand_trusted(o, paths, &path_count, names, &name_count);
+    serve_expand_certs(o->certs, o->cert_count, paths, &path_count, names, &name_count, MAX_CERTS);
     cs_tls_client_options copts = {.host = host,
                                    .port = port,
                                    .timeout_ms = o->timeout_s * 1000u,

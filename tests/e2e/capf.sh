@@ -5,8 +5,9 @@
 # null-password and certificate (LSC, SUDI) authentication; a wrong
 # password, an unknown device, malformed frames and garbage; the reference
 # database; the native verbs; bad command lines.
-source "$(dirname "$0")/lib/common.bash"
-source "$(dirname "$0")/lib/capf.bash"
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/lib/common.bash"
+source "$HERE/lib/capf.bash"
 
 if ! command -v sqlite3 >/dev/null || ! command -v openssl >/dev/null; then
     echo "SKIP: needs sqlite3 and openssl"

@@ -3,8 +3,9 @@
 # database stays consistent, no half-written .pem, no temporary file), a
 # full disk while the .pem is written (nothing recorded, the phone told),
 # and a locked database (writers wait for the lock: busy timeout).
-source "$(dirname "$0")/lib/common.bash"
-source "$(dirname "$0")/lib/capf.bash"
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/lib/common.bash"
+source "$HERE/lib/capf.bash"
 
 if ! command -v sqlite3 >/dev/null || ! command -v openssl >/dev/null; then
     echo "SKIP: needs sqlite3 and openssl"

@@ -1,0 +1,107 @@
+/* The service commands' shared front end (serve.h). */
+#include "serve.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "ciscosec/fileio.h"
+
+typedef struct serve_ctx {
+    const cli_ctx *cli;
+    cs_server *srv;
+    size_t listeners;
+} serve_ctx;
+
+static void log_session(void *ctx, const cs_session_log *e)
+{
+    const serve_ctx *s = ctx;
+    fprintf(stderr, "%s: %s %s %s: %s (%u ms)\n", s->cli->prog, e->peer,
+            e->device[0] != '\0' ? e->device : "-", e->operation[0] != '\0' ? e->operation : "-",
+            e->result, e->duration_ms);
+}
+
+static void log_notice(void *ctx, const char *what)
+{
+    const serve_ctx *s = ctx;
+    fprintf(stderr, "%s: %s\n", s->cli->prog, what);
+}
+
+static void log_ready(void *ctx, const char *what)
+{
+    const serve_ctx *s = ctx;
+    fprintf(stderr, "%s: %s listening on port", s->cli->prog, what);
+    for (size_t i = 0; i < s->listeners; i++)
+        fprintf(stderr, " %u", cs_server_port(s->srv, i));
+    fprintf(stderr, "\n");
+}
+
+int serve_run(const cli_ctx *cli, cs_server_config *cfg, size_t listeners)
+{
+    serve_ctx ctx = {.cli = cli, .listeners = listeners};
+    cfg->log = log_session;
+    cfg->notice = log_notice;
+    cfg->ready = log_ready;
+    cfg->log_ctx = &ctx;
+    cs_error err;
+    int rc = cs_server_open(cfg, &ctx.srv, &err);
+    if (rc == CS_OK) {
+        rc = cs_server_run(ctx.srv, &err);
+        cs_server_close(ctx.srv);
+    }
+    return rc == CS_OK ? CS_OK : cli_fail(cli, rc, "%s", err.message);
+}
+
+int serve_parse_unsigned(const char *text, unsigned lo, unsigned hi, const char *what,
+                         unsigned *out, const cli_ctx *cli)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(text, &end, 10);
+    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v < lo || v > hi)
+        return cli_usage_error(cli, "invalid %s '%s': %u to %u", what, text, lo, hi);
+    *out = (unsigned)v;
+    return CS_OK;
+}
+
+static bool is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool is_pem_name(const char *name)
+{
+    size_t n = strlen(name);
+    return n > 4 && strcmp(name + n - 4, ".pem") == 0;
+}
+
+void serve_expand_certs(const char *const *given, size_t given_count, const char **paths,
+                        size_t *count, char **names, size_t *name_count, size_t max)
+{
+    *count = *name_count = 0;
+    for (size_t i = 0; i < given_count && *count < max; i++) {
+        if (!is_dir(given[i])) {
+            paths[(*count)++] = given[i];
+            continue;
+        }
+        DIR *d = opendir(given[i]);
+        struct dirent *de;
+        while (d != NULL && (de = readdir(d)) != NULL && *count < max) {
+            if (!is_pem_name(de->d_name))
+                continue;
+            char name[512];
+            snprintf(name, sizeof name, "/%s", de->d_name);
+            char *p = cs_path_append(given[i], name);
+            if (p == NULL)
+                break;
+            names[(*name_count)++] = p;
+            paths[(*count)++] = p;
+        }
+        if (d != NULL)
+            closedir(d);
+    }
+}
