@@ -194,6 +194,21 @@ expect_status 0 capfctl -n SEP0000000000E3 "$DB"
 expect_status 0 enrol SEP0000000000E3 # still serving
 stop_capfd
 
+# --- a slow client cannot hold a slot: the session deadline ends it, and
+# a phone is served meanwhile (two connections at most)
+start_capfd -t 2 -L 2 "$DB"
+exec 5<>"/dev/tcp/127.0.0.1/$PORT"
+(for _ in 1 2 3 4 5 6; do printf x >&5 2>/dev/null || break; sleep 1; done) &
+slow=$!
+expect_status 0 capfctl -n SEP0000000000E3 "$DB"
+expect_status 0 enrol SEP0000000000E3
+expect_out "done \(reason 0\)"
+wait "$slow" || true
+exec 5>&-
+grep -q "timed out" "$WORK/capfd.log" && pass || fail "no log line for the slow client"
+expect_status 0 enrol SEP0000000000E3 # the slot is free again
+stop_capfd
+
 # --- the reference's database, as it is -----------------------------------------
 cp "$S/capf-reference.sqlite3" ref.sqlite3
 expect_status 0 capfctl -l ref.sqlite3
