@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,20 +40,64 @@ static void log_ready(void *ctx, const char *what)
     fprintf(stderr, "\n");
 }
 
-int serve_run(const cli_ctx *cli, cs_server_config *cfg, size_t listeners)
+int serve_run(const cli_ctx *cli, const serve_options *o, const cs_protocol *protocol)
 {
-    serve_ctx ctx = {.cli = cli, .listeners = listeners};
-    cfg->log = log_session;
-    cfg->notice = log_notice;
-    cfg->ready = log_ready;
-    cfg->log_ctx = &ctx;
+    serve_ctx ctx = {.cli = cli, .listeners = o->listen_count > 0 ? o->listen_count : 1};
+    cs_server_config cfg = {.protocol = protocol,
+                            .listen_count = o->listen_count,
+                            .default_port = o->port,
+                            .cert_path = o->cert,
+                            .key_path = o->key,
+                            .allow_tls10 = o->tlsv1,
+                            .threads = o->threads,
+                            .session_timeout_ms = o->timeout_s * 1000u,
+                            .max_sessions = o->limit,
+                            .drain_timeout_ms = o->drain_s * 1000u,
+                            .handle_signals = true,
+                            .log = log_session,
+                            .notice = log_notice,
+                            .ready = log_ready,
+                            .log_ctx = &ctx};
+    memcpy(cfg.listen, o->listen, sizeof o->listen);
     cs_error err;
-    int rc = cs_server_open(cfg, &ctx.srv, &err);
+    int rc = cs_server_open(&cfg, &ctx.srv, &err);
     if (rc == CS_OK) {
         rc = cs_server_run(ctx.srv, &err);
         cs_server_close(ctx.srv);
     }
     return rc == CS_OK ? CS_OK : cli_fail(cli, rc, "%s", err.message);
+}
+
+int serve_parse_option(serve_options *o, int opt, bool *handled, const cli_ctx *cli)
+{
+    *handled = true;
+    switch (opt) {
+    case SERVE_OPT_KEY:
+        o->key = optarg;
+        return CS_OK;
+    case 'p':
+        o->port = optarg;
+        return serve_parse_unsigned(optarg, 0, 65535, "port", &(unsigned){0}, cli);
+    case SERVE_OPT_LISTEN:
+        if (o->listen_count == CS_SERVER_MAX_LISTEN)
+            return cli_usage_error(cli, "at most %d --listen addresses", CS_SERVER_MAX_LISTEN);
+        o->listen[o->listen_count++] = optarg;
+        return CS_OK;
+    case 't':
+        return serve_parse_unsigned(optarg, 1, SERVE_MAX_TIMEOUT_S, "timeout", &o->timeout_s, cli);
+    case 'L':
+        return serve_parse_unsigned(optarg, 0, 1000000, "limit", &o->limit, cli);
+    case SERVE_OPT_THREADS:
+        return serve_parse_unsigned(optarg, 1, 64, "thread count", &o->threads, cli);
+    case SERVE_OPT_DRAIN:
+        return serve_parse_unsigned(optarg, 1, SERVE_MAX_TIMEOUT_S, "drain time", &o->drain_s, cli);
+    case SERVE_OPT_TLSV1:
+        o->tlsv1 = true;
+        return CS_OK;
+    default:
+        *handled = false;
+        return CS_OK;
+    }
 }
 
 int serve_parse_unsigned(const char *text, unsigned lo, unsigned hi, const char *what,

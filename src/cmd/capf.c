@@ -18,13 +18,10 @@
 #include "../cli.h"
 #include "../serve.h"
 
-#define DEFAULT_TIMEOUT_S 10u
-#define MAX_TIMEOUT_S 3600u
 #define MAX_CERTS 64
 #define CERT_KEY_MODE 0600 /* the phone's side keeps its key beside the certificate */
 
 enum action { ACT_NONE, ACT_SERVE, ACT_ADD, ACT_LIST, ACT_SHOW, ACT_EXPORT, ACT_REMOVE, ACT_ENROL };
-enum { OPT_LISTEN = 256, OPT_THREADS, OPT_TLSV1, OPT_KEY, OPT_DRAIN };
 
 /* The verbs, in enum action's order from ACT_SERVE. */
 static const char *const verbs[] = {"serve",  "add",    "list",  "show",
@@ -34,12 +31,10 @@ typedef struct capf_options {
     enum action action;
     const char *db;
     const char *device;
-    /* serve */
-    const char *cert, *key, *issuer, *port, *cert_dir;
-    const char *listen[CS_SERVER_MAX_LISTEN];
-    size_t listen_count;
-    unsigned timeout_s, limit, threads, drain_s, days;
-    bool tlsv1;
+    /* serve; timeout_s and tlsv1 are enrol's too */
+    serve_options serve;
+    const char *issuer, *cert_dir;
+    unsigned days;
     const char *certs[MAX_CERTS]; /* serve: --verify; enrol: --capf */
     size_t cert_count;
     /* add */
@@ -131,13 +126,15 @@ static void usage(const cli_ctx *cli)
 
 /* clang-format off */
 static const struct option serve_long[] = {
-    {"capf", required_argument, NULL, 'A'}, {"key", required_argument, NULL, OPT_KEY},
+    {"capf", required_argument, NULL, 'A'}, {"key", required_argument, NULL, SERVE_OPT_KEY},
     {"issuer", required_argument, NULL, 'i'}, {"verify", required_argument, NULL, 'v'},
     {"days", required_argument, NULL, 'd'}, {"port", required_argument, NULL, 'p'},
-    {"listen", required_argument, NULL, OPT_LISTEN}, {"timeout", required_argument, NULL, 't'},
-    {"limit", required_argument, NULL, 'L'}, {"threads", required_argument, NULL, OPT_THREADS},
-    {"drain", required_argument, NULL, OPT_DRAIN}, {"tlsv1", no_argument, NULL, OPT_TLSV1},
-    {"help", no_argument, NULL, 'H'}, {NULL, 0, NULL, 0},
+    {"listen", required_argument, NULL, SERVE_OPT_LISTEN},
+    {"timeout", required_argument, NULL, 't'}, {"limit", required_argument, NULL, 'L'},
+    {"threads", required_argument, NULL, SERVE_OPT_THREADS},
+    {"drain", required_argument, NULL, SERVE_OPT_DRAIN},
+    {"tlsv1", no_argument, NULL, SERVE_OPT_TLSV1}, {"help", no_argument, NULL, 'H'},
+    {NULL, 0, NULL, 0},
 };
 static const struct option ctl_long[] = {
     {"list", no_argument, NULL, 'l'}, {"install", required_argument, NULL, 'i'},
@@ -152,7 +149,8 @@ static const struct option enrol_long[] = {
     {"capf", required_argument, NULL, 'A'}, {"host", required_argument, NULL, 'h'},
     {"timeout", required_argument, NULL, 't'}, {"password", required_argument, NULL, 'p'},
     {"lsc", required_argument, NULL, 'l'}, {"sudi", required_argument, NULL, 's'},
-    {"certificate", required_argument, NULL, 'c'}, {"tlsv1", no_argument, NULL, OPT_TLSV1},
+    {"certificate", required_argument, NULL, 'c'},
+    {"tlsv1", no_argument, NULL, SERVE_OPT_TLSV1},
     {"help", no_argument, NULL, 'H'}, {NULL, 0, NULL, 0},
 };
 /* clang-format on */
@@ -168,12 +166,13 @@ static int add_cert(capf_options *o, const char *path, const cli_ctx *cli)
 static int parse_serve_option(void *opts, int opt, const cli_ctx *cli)
 {
     capf_options *o = opts;
+    bool handled;
+    int rc = serve_parse_option(&o->serve, opt, &handled, cli);
+    if (handled)
+        return rc;
     switch (opt) {
     case 'A':
-        o->cert = optarg;
-        return CS_OK;
-    case OPT_KEY:
-        o->key = optarg;
+        o->serve.cert = optarg;
         return CS_OK;
     case 'i':
         o->issuer = optarg;
@@ -183,25 +182,6 @@ static int parse_serve_option(void *opts, int opt, const cli_ctx *cli)
     case 'd':
         return serve_parse_unsigned(optarg, CS_LSC_MIN_DAYS, CS_LSC_MAX_DAYS, "days", &o->days,
                                     cli);
-    case 'p':
-        o->port = optarg;
-        return serve_parse_unsigned(optarg, 0, 65535, "port", &(unsigned){0}, cli);
-    case OPT_LISTEN:
-        if (o->listen_count == CS_SERVER_MAX_LISTEN)
-            return cli_usage_error(cli, "at most %d --listen addresses", CS_SERVER_MAX_LISTEN);
-        o->listen[o->listen_count++] = optarg;
-        return CS_OK;
-    case 't':
-        return serve_parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "timeout", &o->timeout_s, cli);
-    case 'L':
-        return serve_parse_unsigned(optarg, 0, 1000000, "limit", &o->limit, cli);
-    case OPT_THREADS:
-        return serve_parse_unsigned(optarg, 1, 64, "thread count", &o->threads, cli);
-    case OPT_DRAIN:
-        return serve_parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "drain time", &o->drain_s, cli);
-    case OPT_TLSV1:
-        o->tlsv1 = true;
-        return CS_OK;
     default:
         return cli_usage_error(cli, "invalid option");
     }
@@ -281,7 +261,8 @@ static int parse_enrol_option(void *opts, int opt, const cli_ctx *cli)
         o->host = optarg;
         return CS_OK;
     case 't':
-        return serve_parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "timeout", &o->timeout_s, cli);
+        return serve_parse_unsigned(optarg, 1, SERVE_MAX_TIMEOUT_S, "timeout", &o->serve.timeout_s,
+                                    cli);
     case 'p':
         o->password = optarg;
         return CS_OK;
@@ -294,8 +275,8 @@ static int parse_enrol_option(void *opts, int opt, const cli_ctx *cli)
     case 'c':
         o->output = optarg;
         return CS_OK;
-    case OPT_TLSV1:
-        o->tlsv1 = true;
+    case SERVE_OPT_TLSV1:
+        o->serve.tlsv1 = true;
         return CS_OK;
     default:
         return cli_usage_error(cli, "invalid option");
@@ -352,8 +333,7 @@ static int take_operands(capf_options *o, int first, int argc, char **argv, cons
 /* Returns CS_OK, CS_ERROR, or -1 when --help was printed. */
 static int parse_args(int argc, char **argv, const cli_ctx *cli, capf_options *o)
 {
-    *o = (capf_options){.timeout_s = DEFAULT_TIMEOUT_S,
-                        .port = CS_CAPF_PORT,
+    *o = (capf_options){.serve = {.timeout_s = SERVE_DEFAULT_TIMEOUT_S, .port = CS_CAPF_PORT},
                         .days = CS_LSC_DEFAULT_DAYS,
                         .operation = CS_CAPF_OP_INSTALL,
                         .authentication = CS_CAPF_BY_NO_PASSWORD,
@@ -387,7 +367,7 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, capf_options *o
                                     "--remove or --export is required");
     if ((rc = take_operands(o, first, argc, argv, cli)) != CS_OK)
         return rc;
-    if (o->action == ACT_SERVE && o->cert == NULL)
+    if (o->action == ACT_SERVE && o->serve.cert == NULL)
         return cli_usage_error(cli, "--capf CERT is required");
     return CS_OK;
 }
@@ -413,7 +393,7 @@ static int serve(const capf_options *o, const cli_ctx *cli)
         return cli_fail(cli, CS_ERROR, "out of memory");
     cs_capf_service_config scfg = {.db_path = o->db,
                                    .cert_dir = dir,
-                                   .issuer_path = o->issuer != NULL ? o->issuer : o->cert,
+                                   .issuer_path = o->issuer != NULL ? o->issuer : o->serve.cert,
                                    .verify_paths = o->certs,
                                    .verify_count = o->cert_count,
                                    .days = o->days};
@@ -423,19 +403,7 @@ static int serve(const capf_options *o, const cli_ctx *cli)
         free(dir);
         return cli_fail(cli, rc, "%s", err.message);
     }
-    cs_server_config cfg = {.protocol = cs_capf_service_protocol(svc),
-                            .listen_count = o->listen_count,
-                            .default_port = o->port,
-                            .cert_path = o->cert,
-                            .key_path = o->key,
-                            .allow_tls10 = o->tlsv1,
-                            .threads = o->threads,
-                            .session_timeout_ms = o->timeout_s * 1000u,
-                            .max_sessions = o->limit,
-                            .drain_timeout_ms = o->drain_s * 1000u,
-                            .handle_signals = true};
-    memcpy(cfg.listen, o->listen, sizeof o->listen);
-    rc = serve_run(cli, &cfg, o->listen_count > 0 ? o->listen_count : 1);
+    rc = serve_run(cli, &o->serve, cs_capf_service_protocol(svc));
     cs_capf_service_free(svc);
     free(dir);
     return rc;
@@ -642,8 +610,8 @@ static int enrol(const capf_options *o, const cli_ctx *cli)
     serve_expand_certs(o->certs, o->cert_count, paths, &path_count, names, &name_count, MAX_CERTS);
     cs_tls_client_options copts = {.host = host,
                                    .port = port,
-                                   .timeout_ms = o->timeout_s * 1000u,
-                                   .allow_tls10 = o->tlsv1,
+                                   .timeout_ms = o->serve.timeout_s * 1000u,
+                                   .allow_tls10 = o->serve.tlsv1,
                                    .trusted_paths = paths,
                                    .trusted_count = path_count};
     enrol_ctx ectx = {output};
