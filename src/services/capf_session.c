@@ -254,8 +254,7 @@ static int on_auth(cs_capf_server *s, const cs_capf_msg *m, cs_buf *out, cs_erro
     else if (s->device.authentication == CS_CAPF_BY_CERTIFICATE)
         rc = check_certificate(s, m, device, &why);
     if (rc != CS_OK)
-        return end_session(s, CS_CAPF_REASON_INVALID_ELEMENT, out, err, "%s: %s", device,
-                           why.message);
+        return end_session(s, CS_CAPF_REASON_INVALID_ELEMENT, out, err, "%s", why.message);
     return start_operation(s, out, err);
 }
 
@@ -264,7 +263,7 @@ static int on_key(cs_capf_server *s, const cs_capf_msg *m, cs_buf *out, cs_error
     const cs_tlv *key = cs_capf_find(m, CS_CAPF_TAG_PUBLIC_KEY);
     if (key == NULL)
         return end_session(s, CS_CAPF_REASON_INVALID_ELEMENT, out, err,
-                           "%s: the phone sent no public key", s->device.name);
+                           "the phone sent no public key");
     cs_lsc_request req = {
         .issuer = s->cfg->issuer,
         .issuer_key = s->cfg->issuer_key,
@@ -292,7 +291,7 @@ static int on_key(cs_capf_server *s, const cs_capf_msg *m, cs_buf *out, cs_error
     } else {
         rc = end_session(
             s, rc == CS_INVALID ? CS_CAPF_REASON_INVALID_ELEMENT : CS_CAPF_REASON_NO_ACTION, out,
-            err, "%s: %s", s->device.name, why.message);
+            err, "%s", why.message);
     }
     cs_buf_release(&value);
     cs_buf_release(&der);
@@ -313,16 +312,15 @@ static int record(cs_capf_server *s, cs_bytes pem, uint8_t reason, const char *d
     cs_error why;
     if (s->backend->finish(s->backend->ctx, s->device.name, s->device.operation, pem, &why) !=
         CS_OK)
-        return end_session(s, CS_CAPF_REASON_NO_ACTION, out, err, "%s: %s", s->device.name,
-                           why.message);
-    return end_session(s, reason, out, err, "%s: %s", s->device.name, done);
+        return end_session(s, CS_CAPF_REASON_NO_ACTION, out, err, "%s", why.message);
+    return end_session(s, reason, out, err, "%s", done);
 }
 
 static int on_stored(cs_capf_server *s, const cs_capf_msg *m, cs_buf *out, cs_error *err)
 {
     if (!phone_succeeded(m))
         return end_session(s, CS_CAPF_REASON_NO_ACTION, out, err,
-                           "%s: the phone did not store the certificate", s->device.name);
+                           "the phone did not store the certificate");
     return record(s, cs_buf_bytes(&s->issued), CS_CAPF_REASON_SUCCESS, "installed", out, err);
 }
 
@@ -330,16 +328,14 @@ static int on_fetched(cs_capf_server *s, const cs_capf_msg *m, cs_buf *out, cs_e
 {
     const cs_tlv *element = cs_capf_find(m, CS_CAPF_TAG_CERTIFICATE);
     if (!phone_succeeded(m) || element == NULL)
-        return end_session(s, CS_CAPF_REASON_NO_ACTION, out, err,
-                           "%s: the phone sent no certificate", s->device.name);
+        return end_session(s, CS_CAPF_REASON_NO_ACTION, out, err, "the phone sent no certificate");
     uint8_t type;
     cs_bytes der;
     cs_cert *cert = NULL;
     cs_error why;
     if (cs_capf_cert_decode(element, &type, &der, &why) != CS_OK ||
         cs_cert_parse(der.data, der.len, &cert, &why) != CS_OK)
-        return end_session(s, CS_CAPF_REASON_INVALID_ELEMENT, out, err, "%s: %s", s->device.name,
-                           why.message);
+        return end_session(s, CS_CAPF_REASON_INVALID_ELEMENT, out, err, "%s", why.message);
     cs_cert_free(cert);
     cs_buf pem = CS_BUF_INIT;
     int rc = cs_cert_pem_encode(der, &pem, err);
@@ -353,7 +349,7 @@ static int on_deleted(cs_capf_server *s, const cs_capf_msg *m, cs_buf *out, cs_e
 {
     if (!phone_succeeded(m))
         return end_session(s, CS_CAPF_REASON_NO_ACTION, out, err,
-                           "%s: the phone did not delete its certificate", s->device.name);
+                           "the phone did not delete its certificate");
     return record(s, (cs_bytes){NULL, 0}, CS_CAPF_REASON_SUCCESS, "deleted", out, err);
 }
 

@@ -1,10 +1,12 @@
 # Shared by the CAPF end-to-end tests (source after common.bash): a capfd
-# on 127.0.0.1 and a port the kernel picks, stopped on exit.
+# on 127.0.0.1 (or CAPF_HOST, e.g. [::1]) and a port the kernel picks,
+# stopped on exit.
 #   start_capfd [CAPFD-ARGS...] DATABASE [CERTDIR]: sets PORT and CAPFD_PID;
 #   the server's log is $WORK/capfd.log.
 
 CAPFD_PID=
 PORT=
+CAPF_HOST=127.0.0.1
 
 # stop_capfd: SIGTERM, then the server must drain and exit 0, with no
 # sanitizer report in its log.
@@ -25,7 +27,7 @@ trap 'stop_capfd; rm -rf "$WORK" ${shims:+"$shims"}' EXIT
 start_capfd() {
     stop_capfd
     : >"$WORK/capfd.log"
-    capfd -A "$WORK/capf.pem" --listen 127.0.0.1:0 "$@" 2>>"$WORK/capfd.log" &
+    capfd -A "$WORK/capf.pem" --listen "$CAPF_HOST:0" "$@" 2>>"$WORK/capfd.log" &
     CAPFD_PID=$!
     for _ in $(seq 200); do
         PORT=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$WORK/capfd.log")
@@ -41,7 +43,7 @@ start_capfd() {
 enrol() {
     local device=$1
     shift
-    capfc -A "$WORK/capf.pem" -h "127.0.0.1:$PORT" -c "phone/$device.pem" "$@" "$device"
+    capfc -A "$WORK/capf.pem" -h "$CAPF_HOST:$PORT" -c "phone/$device.pem" "$@" "$device"
 }
 
 # db_field DATABASE DEVICE COLUMN: one value as SQLite sees it.
