@@ -1,6 +1,7 @@
 /* ciscosec capf serve|add|list|show|export|remove|enrol, and the reference
  * tools' names: `capfd` (serve), `capfctl` (the database) and `capfc` (the
  * phone's side). */
+#include <ctype.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,7 +31,8 @@ static const char *const verbs[] = {"serve",  "add",    "list",  "show",
 typedef struct capf_options {
     enum action action;
     const char *db;
-    const char *device;
+    const char *device; /* checked, upper-case: points at device_name */
+    char device_name[CS_DEVICE_NAME_MAX + 1];
     /* serve; timeout_s and tlsv1 are enrol's too */
     serve_options serve;
     const char *issuer, *cert_dir;
@@ -283,10 +285,14 @@ static int parse_enrol_option(void *opts, int opt, const cli_ctx *cli)
     }
 }
 
-static int check_device(const char *device, const cli_ctx *cli)
+/* A device name as phones send it: SEP and 12 hex digits, upper-case. */
+static int check_device(capf_options *o, const cli_ctx *cli)
 {
-    if (!cs_device_name_valid(device, strlen(device)))
-        return cli_usage_error(cli, "invalid device name '%s': SEP and 12 hex digits", device);
+    if (!cs_device_name_valid(o->device, strlen(o->device)))
+        return cli_usage_error(cli, "invalid device name '%s': SEP and 12 hex digits", o->device);
+    for (size_t i = 0; i <= CS_DEVICE_NAME_MAX; i++)
+        o->device_name[i] = (char)toupper((unsigned char)o->device[i]);
+    o->device = o->device_name;
     return CS_OK;
 }
 
@@ -307,7 +313,7 @@ static int take_operands(capf_options *o, int first, int argc, char **argv, cons
         if (n != 1)
             return cli_usage_error(cli, "one device name");
         o->device = ops[0];
-        return check_device(o->device, cli);
+        return check_device(o, cli);
     }
     if (n == 0)
         return cli_usage_error(cli, "no database given");
@@ -327,7 +333,7 @@ static int take_operands(capf_options *o, int first, int argc, char **argv, cons
             return cli_usage_error(cli, "invalid operation '%s': install, fetch, delete or none",
                                    ops[2]);
     }
-    return o->device != NULL ? check_device(o->device, cli) : CS_OK;
+    return o->device != NULL ? check_device(o, cli) : CS_OK;
 }
 
 /* Returns CS_OK, CS_ERROR, or -1 when --help was printed. */

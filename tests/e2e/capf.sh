@@ -250,6 +250,8 @@ expect_status 0 ciscosec capf add n.sqlite3 SEP00000000AAAA --curve secp521r1
 expect_status 0 ciscosec capf show n.sqlite3 SEP00000000AAAA
 expect_out "Operation: +install"
 expect_out "Curve: +secp521r1"
+expect_status 0 ciscosec capf show n.sqlite3 SEP00000000aaaa # stored as phones send it
+expect_out "Device Name: +SEP00000000AAAA"
 expect_status 0 ciscosec capf remove n.sqlite3 SEP00000000AAAA
 expect_status 1 ciscosec capf show n.sqlite3 SEP00000000AAAA
 expect_one_line_error "not in the database"
