@@ -68,6 +68,22 @@ int serve_run(const cli_ctx *cli, const serve_options *o, const cs_protocol *pro
     return rc == CS_OK ? CS_OK : cli_fail(cli, rc, "%s", err.message);
 }
 
+void serve_print_help(const char *default_port)
+{
+    printf("  -p, --port PORT          port to listen on; default %s\n"
+           "      --listen ADDR        address[:port] to listen on, IPv4 or [IPv6]\n"
+           "                           (repeatable); default every address\n"
+           "  -t, --timeout SECONDS    deadline on a whole session; default %u\n"
+           "  -L, --limit N            connections at once (more are refused);\n"
+           "                           0 or default %u\n"
+           "      --threads N          event-loop threads; default one per core\n"
+           "      --drain SECONDS      on SIGTERM, time left to sessions in flight;\n"
+           "                           default the session timeout\n"
+           "      --tlsv1              also offer TLS 1.0 (7900-series phones)\n"
+           "  SIGHUP reloads the TLS certificate; one log line per session on stderr.\n",
+           default_port, SERVE_DEFAULT_TIMEOUT_S, CS_SERVER_DEFAULT_MAX_SESSIONS);
+}
+
 int serve_parse_option(serve_options *o, int opt, bool *handled, const cli_ctx *cli)
 {
     *handled = true;

@@ -27,6 +27,9 @@ typedef struct serve_options {
     bool tlsv1;
 } serve_options;
 
+/* Prints the help lines of the engine's options (port's default given). */
+void serve_print_help(const char *default_port);
+
 /* One of the engine's options: -p/--port, --listen, -t/--timeout,
  * -L/--limit, --threads, --drain, --tlsv1, --key. Sets *handled when opt
  * is one of them; returns CS_OK or a usage error. */

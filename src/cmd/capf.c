@@ -79,17 +79,9 @@ static void usage(const cli_ctx *cli)
            "                           default the CAPF certificate\n"
            "  -v, --verify CERT        also trust CERT for certificate\n"
            "                           authentication (repeatable)\n"
-           "  -d, --days DAYS          LSC validity, 1-3560; default 365\n"
-           "  -p, --port PORT          port to listen on; default 3804\n"
-           "      --listen ADDR        address[:port] to listen on, IPv4 or [IPv6]\n"
-           "                           (repeatable); default every address\n"
-           "  -t, --timeout SECONDS    deadline on a whole session; default 10\n"
-           "  -L, --limit N            connections at once (more are refused);\n"
-           "                           0 or default %u\n"
-           "      --threads N          event-loop threads; default one per core\n"
-           "      --drain SECONDS      on SIGTERM, time left to sessions in flight\n"
-           "      --tlsv1              also offer TLS 1.0 (7900-series phones)\n"
-           "  CERTDIR (default: the database's folder) receives DEVICE.pem.\n"
+           "  -d, --days DAYS          LSC validity, 1-3560; default 365\n");
+    serve_print_help(CS_CAPF_PORT);
+    printf("  CERTDIR (default: the database's folder) receives DEVICE.pem.\n"
            "\n"
            "The database (capfctl; add, list, show, export, remove):\n"
            "  -l, --list               list the devices\n"
@@ -120,8 +112,7 @@ static void usage(const cli_ctx *cli)
            "\n"
            "  -H, --help               print this help\n"
            "Exit status: 0 done, 1 refused (unknown device, wrong password or\n"
-           "signature, no such device or certificate), 2 usage, I/O or database error.\n",
-           CS_SERVER_DEFAULT_MAX_SESSIONS);
+           "signature, no such device or certificate), 2 usage, I/O or database error.\n");
 }
 
 /* --- options ------------------------------------------------------------- */
