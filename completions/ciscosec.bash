@@ -1,6 +1,6 @@
 # bash completion for ciscosec and the old certutils names it answers to
 # (tlvfile, sgnfile, stripsgn, enccnf, mkcert, certhash), and the services'
-# reference names (tvsd, tvsctl, tvsc).
+# reference names (capfd, capfctl, capfc, tvsd, tvsctl, tvsc).
 #
 # Installed as share/bash-completion/completions/ciscosec, with a symlink
 # per old name beside it so that bash-completion's on-demand loader finds it
@@ -44,6 +44,13 @@ declare -gA _ciscosec_options=(
         --passphrase-file=file --passphrase-env=text'
     [verify/tftpboot]='--at=text --json --strict'
     [verify/srtp]='--json'
+    [capf/serve]='-A|--capf=pem --key=pem -i|--issuer=pem -v|--verify=pem -d|--days=text
+        -p|--port=text --listen=text -t|--timeout=text -L|--limit=text --threads=text
+        --drain=text --tlsv1'
+    [capf/add]='-p|--password=text -c|--certificate -b|--bits|--key-size=512,1024,2048,3072,4096
+        -E|--curve=secp256r1,prime256v1,secp384r1,secp521r1'
+    [capf/enrol]='-A|--capf=pem -h|--host=host -t|--timeout=text -p|--password=text -l|--lsc=pem
+        -s|--sudi=pem -c|--certificate=pem --tlsv1'
     [tvs/serve]='-T|--tvs=pem --key=pem -p|--port=text --listen=text -t|--timeout=text
         -L|--limit=text --threads=text --drain=text --tlsv1'
     [tvs/add]='-L|--ttl=text -s|--sast -c|--ccm -t|--tftp -C|--ccm-tftp -P|--capf
@@ -59,6 +66,8 @@ declare -gA _ciscosec_operands=(
     [enc/build]=cnfxml [enc/parse]=encsgn [enc/decrypt]=encsgn
     [verify/file]=signed [verify/rollover]=tlv [verify/tls]=host
     [verify/tftpboot]=dir [verify/srtp]=none
+    [capf/serve]=file [capf/add]=file [capf/list]=file [capf/show]=file [capf/export]=file
+    [capf/remove]=file [capf/enrol]=none
     [tvs/serve]=file [tvs/add]=file [tvs/list]=file [tvs/show]=file [tvs/export]=file
     [tvs/remove]=file [tvs/query]=pem
 )
@@ -70,6 +79,7 @@ declare -gA _ciscosec_verbs=(
     [cert]='new hash show'
     [enc]='build parse decrypt'
     [verify]='file rollover tls tftpboot srtp'
+    [capf]='serve add list show export remove enrol'
     [tvs]='serve add list show export remove query'
 )
 
@@ -78,6 +88,8 @@ declare -gA _ciscosec_mode_options=(
     [tlv]='-b|--build=build -p|--parse=parse'
     [sgn]='-b|--build=build -p|--parse=parse -r|--remove=remove'
     [enc]='-b|--build=build -p|--parse=parse -r|--remove=decrypt'
+    [capf]='-l|--list=list -i|--install=add -f|--fetch=add -d|--delete=add -n|--none=add
+        -r|--remove=remove -e|--export=export'
     [tvs]='-l|--list=list -a|--add=add -r|--remove|-d|--delete=remove -e|--export=export'
 )
 
@@ -85,6 +97,7 @@ declare -gA _ciscosec_mode_options=(
 declare -gA _ciscosec_old_names=(
     [tlvfile]='tlv' [sgnfile]='sgn' [stripsgn]='sgn remove'
     [enccnf]='enc' [mkcert]='cert new' [certhash]='cert hash'
+    [capfd]='capf serve' [capfctl]='capf' [capfc]='capf enrol'
     [tvsd]='tvs serve' [tvsctl]='tvs' [tvsc]='tvs query'
 )
 
@@ -294,4 +307,4 @@ _ciscosec() {
     return 0
 }
 
-complete -F _ciscosec ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash tvsd tvsctl tvsc
+complete -F _ciscosec ciscosec tlvfile sgnfile stripsgn enccnf mkcert certhash capfd capfctl capfc tvsd tvsctl tvsc

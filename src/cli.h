@@ -19,6 +19,7 @@ typedef struct cli_ctx {
 typedef int (*cli_command_fn)(int argc, char **argv, const cli_ctx *cli);
 
 /* The commands (src/cmd/<name>.c). */
+int cmd_capf(int argc, char **argv, const cli_ctx *cli);
 int cmd_cert(int argc, char **argv, const cli_ctx *cli);
 int cmd_enc(int argc, char **argv, const cli_ctx *cli);
 int cmd_sgn(int argc, char **argv, const cli_ctx *cli);

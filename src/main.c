@@ -24,6 +24,7 @@ typedef struct command {
 
 /* Sorted by name. */
 static const command commands[] = {
+    {"capf", cmd_capf, "the Certificate Authority Proxy Function: serve, manage, enrol"},
     {"cert", cmd_cert, "make, hash and describe certificates for phones' trust lists"},
     {"enc", cmd_enc, "build, parse and decrypt encrypted phone configurations"},
     {"sgn", cmd_sgn, "sign files for phones (.sgn), check and unsign them"},

@@ -88,10 +88,10 @@ for name in ciscosec $(old_names); do
 done
 
 # --- commands and verbs
-expect 'ciscosec ' cert enc help sgn tlv tvs verify
+expect 'ciscosec ' capf cert enc help sgn tlv tvs verify
 expect 'ciscosec t' tlv tvs
 expect 'ciscosec --v' --version
-expect 'ciscosec help ' cert enc sgn tlv tvs verify
+expect 'ciscosec help ' capf cert enc sgn tlv tvs verify
 expect 'ciscosec tlv ' build parse
 expect 'ciscosec sgn ' build parse remove
 expect 'ciscosec sgn r' remove
@@ -122,6 +122,12 @@ expect_has 'sgnfile -' -b --build -p --parse -r --remove --tftp
 expect_has 'enccnf --' --build --parse --remove --certificate --key --keep
 expect_has 'mkcert --' --common --curve --bits --key-size --file --output --force
 expect_lacks 'mkcert --' --build --json
+expect_has 'capfctl -' -l --list -i --install -f --fetch -d --delete -n --none -r --remove \
+    -e --export -p --password -c --certificate -b --bits --key-size -E --curve
+expect_has 'capfd --' --capf --issuer --verify --days --port --listen --timeout --limit --tlsv1
+expect_has 'capfc --' --capf --host --timeout --password --lsc --sudi --certificate --tlsv1
+expect_lacks 'capfc --' --install --days
+expect 'capfctl -i SEP001122334455 --curve ' prime256v1 secp256r1 secp384r1 secp521r1
 expect 'certhash -' -d --digest -h --help
 expect 'stripsgn -' -h --help -j --jobs
 

@@ -18,7 +18,9 @@ make_completion_samples
 # Cases: "LINE|EXPECTED MATCHES" (sorted as `sort` does in the C locale,
 # file names quoted as zsh inserts them).
 cases=(
-    'ciscosec |cert enc help sgn tlv tvs verify'
+    'ciscosec |capf cert enc help sgn tlv tvs verify'
+    'ciscosec capf |add enrol export list remove serve show'
+    'capfctl -i SEP001122334455 --curve |prime256v1 secp256r1 secp384r1 secp521r1'
     'ciscosec --|--help --version'
     'ciscosec tlv |build parse'
     'ciscosec tvs |add export list query remove serve show'
@@ -73,7 +75,7 @@ cases=(
 # The options each command, verb and old name offers, compared with bash's.
 source "$SRC/completions/ciscosec.bash"
 parity=()
-for cmd in tlv sgn cert enc verify; do
+for cmd in tlv sgn cert enc verify capf; do
     for verb in ${_ciscosec_verbs[$cmd]}; do
         parity+=("ciscosec $cmd $verb -|$(_ciscosec_option_words "$cmd" "$verb" | tr '\n' ' ')")
     done
@@ -81,6 +83,8 @@ done
 parity+=(
     "tlvfile -|$(_ciscosec_option_words tlv '' 1 | tr '\n' ' ')"
     "tlvfile --parse -|$(_ciscosec_option_words tlv parse | tr '\n' ' ')"
+    "capfd -|$(_ciscosec_option_words capf serve | tr '\n' ' ')"
+    "capfc -|$(_ciscosec_option_words capf enrol | tr '\n' ' ')"
     "sgnfile -|$(_ciscosec_option_words sgn '' 1 | tr '\n' ' ')"
     "sgnfile --build -|$(_ciscosec_option_words sgn build | tr '\n' ' ')"
     "stripsgn -|$(_ciscosec_option_words sgn remove | tr '\n' ' ')"

@@ -24,7 +24,7 @@ if ! command -v man >/dev/null || ! command -v groff >/dev/null; then
     exit 77
 fi
 
-commands=(tlv sgn cert enc verify tvs)
+commands=(tlv sgn cert enc verify tvs capf)
 mapfile -t old_names < <(old_names)
 our_pages="ciscosec|$(old_names | paste -sd'|')" # a regex: this project's pages
 sections=(NAME SYNOPSIS DESCRIPTION OPTIONS "EXIT STATUS" FILES EXAMPLES "SEE ALSO")
