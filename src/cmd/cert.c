@@ -11,6 +11,7 @@
 #include "ciscosec/fileio.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
+#include "../report.h"
 #include "../json.h"
 #include "../passphrase.h"
 

@@ -19,6 +19,7 @@
 #include "ciscosec/tlsprobe.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
+#include "../report.h"
 #include "../passphrase.h"
 #include "../json.h"
 
@@ -258,131 +259,12 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, verify_options 
     return rc;
 }
 
-/* --- output ------------------------------------------------------------ */
-
-/* Where a verb's report goes: text lines as it goes, or one JSON document
- * (report != NULL) emitted at the end. */
-typedef struct output {
-    json_t *report;
-} output;
-
-static output output_new(const verify_options *o)
+/* The verb's report: on stdout, or as JSON naming the first operand. */
+static report_out verify_report_new(const verify_options *o)
 {
     static const char *const commands[] = {"verify file", "verify rollover", "verify tls",
                                            "verify tftpboot", "verify srtp"};
-    output out = {NULL};
-    if (o->json)
-        out.report = json_report_new(commands[o->verb], o->count > 0 ? o->operands[0] : NULL);
-    return out;
-}
-
-/* Prints or emits the JSON document; status passes through. */
-static int output_finish(output *out, int status, const cli_ctx *cli)
-{
-    if (out->report == NULL)
-        return cli_finish(cli, status);
-    if (status == CS_ERROR) { /* the error line says it all */
-        json_decref(out->report);
-        return cli_finish(cli, status);
-    }
-    int rc = json_emit(out->report, cli);
-    out->report = NULL;
-    return cli_finish(cli, rc != CS_OK ? rc : status);
-}
-
-static json_t *string_or_null(const char *s)
-{
-    return s != NULL ? json_text((cs_bytes){(const uint8_t *)s, strlen(s)}) : json_null();
-}
-
-static json_t *finding_json(const cs_finding *x)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "file", string_or_null(x->file));
-    json_object_set_new(o, "severity", json_string(cs_severity_name(x->severity)));
-    json_object_set_new(o, "rule", json_string(cs_rule_id(x->rule)));
-    json_object_set_new(o, "message", string_or_null(x->message));
-    if (x->cert_subject != NULL) {
-        json_t *c = json_object();
-        json_object_set_new(c, "subject_name", string_or_null(x->cert_subject));
-        if (x->cert_issuer != NULL)
-            json_object_set_new(c, "issuer_name", string_or_null(x->cert_issuer));
-        json_object_set_new(c, "serial_number", string_or_null(x->cert_serial));
-        if (x->cert_record > 0)
-            json_object_set_new(c, "record", json_integer((json_int_t)x->cert_record));
-        if (x->cert_role[0])
-            json_object_set_new(c, "role", json_string(x->cert_role));
-        json_object_set_new(o, "certificate", c);
-    }
-    return o;
-}
-
-static void print_text(const char *s)
-{
-    report_text(stdout, (cs_bytes){(const uint8_t *)s, strlen(s)});
-}
-
-static void print_finding(const cs_finding *x)
-{
-    print_text(x->file);
-    printf(": %s [%s]: ", cs_severity_name(x->severity), cs_rule_id(x->rule));
-    print_text(x->message);
-    if (x->cert_subject != NULL) {
-        printf("; certificate ");
-        print_text(x->cert_subject);
-        printf(", serial %s", x->cert_serial);
-        if (x->cert_record > 0)
-            printf(x->cert_role[0] ? ", record %zu (%s)" : ", record %zu", x->cert_record,
-                   x->cert_role);
-    }
-    putchar('\n');
-}
-
-static void print_findings(output *out, const cs_findings *f, size_t from)
-{
-    if (out->report != NULL) {
-        json_t *list = json_object_get(out->report, "findings");
-        if (list == NULL) {
-            list = json_array();
-            json_object_set_new(out->report, "findings", list);
-        }
-        for (size_t i = from; i < f->count; i++)
-            json_array_append_new(list, finding_json(&f->items[i]));
-        return;
-    }
-    for (size_t i = from; i < f->count; i++)
-        print_finding(&f->items[i]);
-}
-
-/* A line of text that has no place in the JSON document. */
-CS_PRINTF(2, 3) static void print_note(output *out, const char *fmt, ...)
-{
-    if (out->report != NULL)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-}
-
-/* The last line: the verdict. */
-static void print_verdict(output *out, const cs_findings *f)
-{
-    if (out->report != NULL) {
-        if (json_object_get(out->report, "findings") == NULL)
-            json_object_set_new(out->report, "findings", json_array());
-        json_object_set_new(out->report, "verdict",
-                            json_string(f->errors > 0 ? "rejected" : "accepted"));
-        json_object_set_new(out->report, "errors", json_integer((json_int_t)f->errors));
-        json_object_set_new(out->report, "warnings", json_integer((json_int_t)f->warnings));
-        return;
-    }
-    if (f->errors > 0)
-        printf("Rejected: a phone would reject this (%zu error%s, %zu warning%s)\n", f->errors,
-               f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
-    else
-        printf("Accepted: a phone would accept this (%zu warning%s)\n", f->warnings,
-               f->warnings == 1 ? "" : "s");
+    return report_out_new(o->json, commands[o->verb], o->count > 0 ? o->operands[0] : NULL);
 }
 
 /* --strict: what the guide requires but phones let pass counts as an
@@ -498,7 +380,7 @@ static int verify_files(const verify_options *o, const cli_ctx *cli)
         return rc;
     cs_phone_list list = {o->itl, o->itl ? &itl.tl : NULL};
     cs_findings f = new_findings(o);
-    output out = output_new(o);
+    report_out out = verify_report_new(o);
     bool io_error = false;
     size_t rejected = 0;
     for (int i = 0; i < o->count; i++) {
@@ -509,22 +391,22 @@ static int verify_files(const verify_options *o, const cli_ctx *cli)
             continue;
         }
         if (f.count == before)
-            print_note(&out, "%s: OK\n", path);
-        print_findings(&out, &f, before);
+            report_note(&out, "%s: OK\n", path);
+        report_findings(&out, &f, before);
         rejected += f.errors > errors;
     }
-    print_note(&out, "%d file%s checked, %zu rejected\n", o->count, o->count == 1 ? "" : "s",
-               rejected);
+    report_note(&out, "%d file%s checked, %zu rejected\n", o->count, o->count == 1 ? "" : "s",
+                rejected);
     if (out.report != NULL) {
         json_object_set_new(out.report, "files_checked", json_integer(o->count));
         json_object_set_new(out.report, "files_rejected", json_integer((json_int_t)rejected));
     }
-    print_verdict(&out, &f);
+    report_findings_verdict(&out, &f);
     rc = status_of(&f, io_error, cli);
     cs_findings_release(&f);
     if (o->itl != NULL)
         release_list(&itl);
-    return output_finish(&out, rc, cli);
+    return report_out_finish(&out, rc, cli);
 }
 
 /* --- rollover ---------------------------------------------------------- */
@@ -537,7 +419,7 @@ static int verify_rollover(const verify_options *o, const cli_ctx *cli)
     if (rc == CS_OK)
         rc = read_list(new_path, &new_data, cli);
     cs_findings f = new_findings(o);
-    output out = output_new(o);
+    report_out out = verify_report_new(o);
     cs_error err;
     if (rc == CS_OK) {
         rc = cs_phone_check_rollover(old_path, old_data.data, old_data.len, new_path, new_data.data,
@@ -549,17 +431,17 @@ static int verify_rollover(const verify_options *o, const cli_ctx *cli)
     }
     if (rc == CS_OK) {
         if (f.count == 0)
-            print_note(&out, "%s: OK: phones holding %s accept it\n", new_path, old_path);
+            report_note(&out, "%s: OK: phones holding %s accept it\n", new_path, old_path);
         if (out.report != NULL)
-            json_object_set_new(out.report, "new_file", string_or_null(new_path));
-        print_findings(&out, &f, 0);
-        print_verdict(&out, &f);
+            json_object_set_new(out.report, "new_file", json_text_or_null(new_path));
+        report_findings(&out, &f, 0);
+        report_findings_verdict(&out, &f);
         rc = status_of(&f, false, cli);
     }
     cs_findings_release(&f);
     cs_buf_release(&old_data);
     cs_buf_release(&new_data);
-    return output_finish(&out, rc, cli);
+    return report_out_finish(&out, rc, cli);
 }
 
 /* --- tls --------------------------------------------------------------- */
@@ -602,14 +484,14 @@ static const char *sni_name(const verify_options *o, const endpoint *e)
     return address ? NULL : e->host;
 }
 
-static void print_connection(output *out, const endpoint *e, const cs_tls_result *r)
+static void print_connection(report_out *out, const endpoint *e, const cs_tls_result *r)
 {
     if (out->report != NULL) {
         json_t *c = json_object();
-        json_object_set_new(c, "server", string_or_null(e->label));
-        json_object_set_new(c, "address", string_or_null(r->address));
-        json_object_set_new(c, "protocol", string_or_null(r->version));
-        json_object_set_new(c, "ciphersuite", string_or_null(r->ciphersuite));
+        json_object_set_new(c, "server", json_text_or_null(e->label));
+        json_object_set_new(c, "address", json_text_or_null(r->address));
+        json_object_set_new(c, "protocol", json_text_or_null(r->version));
+        json_object_set_new(c, "ciphersuite", json_text_or_null(r->ciphersuite));
         json_object_set_new(out->report, "connection", c);
         return;
     }
@@ -645,12 +527,12 @@ static const char *demand_word(cs_tls_demand d)
     return d == CS_TLS_DEMAND_ASKED ? "yes" : d == CS_TLS_DEMAND_NONE ? "no" : "unknown";
 }
 
-static void print_client_cert(output *out, const verify_options *o, cs_tls_demand demand)
+static void print_client_cert(report_out *out, const verify_options *o, cs_tls_demand demand)
 {
     if (out->report != NULL) {
         json_t *c = json_object();
         json_object_set_new(c, "requested", json_string(demand_word(demand)));
-        json_object_set_new(c, "given", string_or_null(o->client_cert));
+        json_object_set_new(c, "given", json_text_or_null(o->client_cert));
         json_object_set_new(out->report, "client_certificate", c);
         return;
     }
@@ -681,7 +563,7 @@ static const cs_tl_record *record_of(const cs_trustlist *tl, const cs_cert *cert
 /* The chain the server sent, in its order, and which of it the list holds:
  * a phone trusts the list's own certificates, never a CA because it issued
  * one. */
-static void print_chain(output *out, const cs_cert *chain, const cs_trustlist *tl,
+static void print_chain(report_out *out, const cs_cert *chain, const cs_trustlist *tl,
                         const char *itl_name)
 {
     size_t n = cs_cert_count(chain);
@@ -740,7 +622,7 @@ static int verify_tls(const verify_options *o, const cli_ctx *cli)
                             o->timeout_ms, client_cert, client_key};
     cs_tls_result r;
     cs_findings f = new_findings(o);
-    output out = output_new(o);
+    report_out out = verify_report_new(o);
     cs_error err;
     rc = cs_tls_probe(&target, &r, &err);
     if (rc == CS_INVALID) {
@@ -763,17 +645,17 @@ static int verify_tls(const verify_options *o, const cli_ctx *cli)
         cli_fail(cli, rc, "%s: %s", e.label, err.message);
     } else {
         if (f.count == 0)
-            print_note(&out, "%s: OK: its certificate is in %s in a role that %s takes (%s)\n",
-                       e.label, o->itl, cs_service_name(o->service), cs_service_roles(o->service));
-        print_findings(&out, &f, 0);
-        print_verdict(&out, &f);
+            report_note(&out, "%s: OK: its certificate is in %s in a role that %s takes (%s)\n",
+                        e.label, o->itl, cs_service_name(o->service), cs_service_roles(o->service));
+        report_findings(&out, &f, 0);
+        report_findings_verdict(&out, &f);
         rc = status_of(&f, false, cli);
     }
     cs_findings_release(&f);
     release_list(&itl);
     cs_cert_free(client_cert);
     cs_key_free(client_key);
-    return output_finish(&out, rc, cli);
+    return report_out_finish(&out, rc, cli);
 }
 
 /* --- tftpboot ---------------------------------------------------------- */
@@ -822,7 +704,7 @@ static int verify_tftpboot(const verify_options *o, const cli_ctx *cli)
 {
     const char *dir = o->operands[0];
     cs_findings f = new_findings(o);
-    output out = output_new(o);
+    report_out out = verify_report_new(o);
     cs_tftpboot_counts counts;
     cs_error err;
     int rc = cs_phone_check_tftpboot(dir, o->now, &f, &counts, &err);
@@ -830,11 +712,11 @@ static int verify_tftpboot(const verify_options *o, const cli_ctx *cli)
         cli_file_fail(cli, dir, rc, &err);
     } else if (out.report != NULL) {
         json_object_set_new(out.report, "summary", counts_json(&counts));
-        print_findings(&out, &f, 0);
-        print_verdict(&out, &f);
+        report_findings(&out, &f, 0);
+        report_findings_verdict(&out, &f);
         rc = status_of(&f, false, cli);
     } else {
-        print_findings(&out, &f, 0);
+        report_findings(&out, &f, 0);
         if (f.count > 0)
             putchar('\n');
         printf("Summary of %s\n", dir);
@@ -842,11 +724,11 @@ static int verify_tftpboot(const verify_options *o, const cli_ctx *cli)
         putchar('\n');
         print_rule_table(&f);
         putchar('\n');
-        print_verdict(&out, &f);
+        report_findings_verdict(&out, &f);
         rc = status_of(&f, false, cli);
     }
     cs_findings_release(&f);
-    return output_finish(&out, rc, cli);
+    return report_out_finish(&out, rc, cli);
 }
 
 /* --- srtp -------------------------------------------------------------- */

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 
 static const cli_ctx cli = {"tlvfile", true};
 
