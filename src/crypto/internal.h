@@ -114,6 +114,18 @@ static inline void der_wrap(der_writer *w, size_t mark, unsigned char tag)
 
 #define SEQUENCE_TAG (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
 
+/* --- PEM files and key types (crypto.c), for certs.c and keys.c ----------- */
+
+/* The length to pass mbedTLS for the text in buf: PEM only parses with
+ * the terminating NUL counted. */
+size_t crypto_pem_len(const cs_buf *buf);
+/* A certificate or key file into buf, marked secret (wiped when released)
+ * and NUL-terminated: a PEM file may hold a private key. */
+int crypto_read_pem_file(const char *path, cs_buf *buf, cs_error *err);
+/* PEM text as mbedTLS wants it: NUL-terminated, the NUL counted. */
+bool crypto_is_pem(const uint8_t *data, size_t len);
+cs_key_type crypto_pk_key_type(const mbedtls_pk_context *pk);
+
 /* --- certificates and keys (certgen.c, certinfo.c, rsasmall.c, compat.c) ------ */
 
 /* The public exponent of every RSA key generated. */
