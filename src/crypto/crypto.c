@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-
 #if MBEDTLS_VERSION_MAJOR >= 3 && defined(MBEDTLS_PSA_CRYPTO_C)
 #include <psa/crypto.h>
 #endif
