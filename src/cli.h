@@ -1,5 +1,5 @@
-/* What the front end's commands share: the invocation, error reporting
- * and the printing of signed headers. The library never prints; this is
+/* What the front end's commands share: the invocation, error reporting,
+ * stop signals and option parsing (reports: report.h). The library never prints; this is
  * where its errors become one line on stderr and an exit status. */
 #ifndef CISCOSEC_CLI_H
 #define CISCOSEC_CLI_H
@@ -92,26 +92,9 @@ bool cli_is_blank(const char *arg);
  * with '-', up to a "--", so the old command lines work as written. */
 void cli_unflatten_args(int *argc, char **argv);
 
-/* Prints a signed header the way the reference tools do: one "Label: value"
- * line per field, labels padded to `width`, then a blank line. */
-void report_header(FILE *out, const cs_header *h, int width);
 /* Warns when a child of the header runs past its container's end
  * (cs_header_check_nesting): phones take such files, but they were not
  * written as formats.md says. */
 void cli_warn_header(const cli_ctx *cli, const char *path, const cs_header *h);
-/* How a parse report ends. `checked` is false when no certificate was
- * given to check the signature with; rc is the check's CS_OK/CS_INVALID.
- * The line is the reference tools' wording; the word is the JSON value
- * ("unchecked", "valid", "invalid"). */
-const char *report_verdict_line(bool checked, int rc);
-const char *report_verdict_word(bool checked, int rc);
-/* One report line: the label padded to width, then the value. */
-void report_line(FILE *out, int width, const char *label, const char *fmt, ...) CS_PRINTF(4, 5);
-/* Prints text from a file safely: control bytes become \xNN. */
-void report_text(FILE *out, cs_bytes text);
-/* Lower-case hex. */
-void report_hex(FILE *out, cs_bytes bytes);
-
-#define REPORT_WIDTH 18 /* "Digest Algorithm: " */
 
 #endif

@@ -35,6 +35,11 @@ json_t *json_text(cs_bytes text)
     return s;
 }
 
+json_t *json_text_or_null(const char *s)
+{
+    return s != NULL ? json_text((cs_bytes){(const uint8_t *)s, strlen(s)}) : json_null();
+}
+
 json_t *json_hex(cs_bytes bytes)
 {
     cs_buf hex = CS_BUF_INIT;

@@ -26,6 +26,8 @@ json_t *json_header(const cs_header *h);
  * sequences) and each NUL becomes U+FFFD, the rest is kept. NULL only when
  * out of memory. */
 json_t *json_text(cs_bytes text);
+/* json_text of a C string; JSON null for NULL. */
+json_t *json_text_or_null(const char *s);
 json_t *json_hex(cs_bytes bytes);
 /* "2026-01-02T03:04:05Z". */
 json_t *json_time(uint32_t seconds);

@@ -17,4 +17,9 @@ bool cs_is_leap_year(int64_t year);
  * "@SECONDS" for a time gmtime cannot show. */
 void cs_format_time(int64_t t, char *out, size_t size);
 
+/* Parses an RFC 3339 time ("2030-01-01T00:00:00Z", "...+13:00", fractions
+ * of a second ignored), a time without an offset (taken as UTC) or a bare
+ * date (its midnight UTC) into seconds since 1970. */
+bool cs_parse_time(const char *text, int64_t *out);
+
 #endif

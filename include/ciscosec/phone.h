@@ -230,9 +230,5 @@ int cs_phone_check_tftpboot(const char *dir, int64_t now, cs_findings *out,
  * (docs/formats.md, section 3); warnings into out. */
 void cs_phone_check_config_servers(const char *rel, const cs_xml_doc *doc,
                                    const cs_phone_list *list, const char *mac, cs_findings *out);
-/* Parses an RFC 3339 time ("2030-01-01T00:00:00Z", "...+13:00", fractions
- * of a second ignored), a time without an offset (taken as UTC) or a bare
- * date (its midnight UTC) into seconds since 1970. */
-bool cs_parse_time(const char *text, int64_t *out);
 
 #endif

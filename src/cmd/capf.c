@@ -17,6 +17,7 @@
 #include "ciscosec/server.h"
 #include "ciscosec/tlsserver.h"
 #include "../cli.h"
+#include "../report.h"
 #include "../serve.h"
 
 #define MAX_CERTS 64

@@ -9,6 +9,7 @@
 #include "ciscosec/signer.h"
 #include "../batch.h"
 #include "../cli.h"
+#include "../report.h"
 #include "../passphrase.h"
 #include "../json.h"
 

@@ -7,6 +7,7 @@
 #include "ciscosec/signedfile.h"
 #include "../batch.h"
 #include "../cli.h"
+#include "../report.h"
 #include "../passphrase.h"
 #include "../json.h"
 

@@ -7,6 +7,7 @@
 #include "ciscosec/fileio.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
+#include "../report.h"
 #include "../passphrase.h"
 #include "../json.h"
 

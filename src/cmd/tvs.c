@@ -16,6 +16,7 @@
 #include "ciscosec/tvs.h"
 #include "ciscosec/tvs_store.h"
 #include "../cli.h"
+#include "../report.h"
 
 #define DEFAULT_TIMEOUT_S 10u
 #define MAX_TIMEOUT_S 3600u

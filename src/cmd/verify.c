@@ -1,26 +1,27 @@
 /* ciscosec verify file|rollover|tls|tftpboot|srtp: check a deployment the
  * way a phone will, before a phone finds out.
  *
- * The rules live in the library (phone.h) and come back as findings; this
- * file chooses what to check, prints the findings and a summary, and turns
- * them into the exit status: 0 a phone would accept everything, 1 it would
- * reject something, 2 usage or I/O error. */
+ * The rules live in the library (phone.h) and come back as findings; the
+ * command chooses what to check, prints the findings and a summary
+ * (report.h), and turns them into the exit status: 0 a phone would accept
+ * everything, 1 it would reject something, 2 usage or I/O error. This file
+ * parses the options and holds what the verbs share (verify.h); each verb
+ * is its own file: verify_file.c (file, rollover), verify_tls.c,
+ * verify_tftpboot.c, verify_srtp.c. */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "ciscosec/fileio.h"
-#include "ciscosec/hostport.h"
 #include "ciscosec/phone.h"
-#include "ciscosec/srtpcheck.h"
 #include "ciscosec/tlsprobe.h"
 #include "ciscosec/trustlist.h"
 #include "../cli.h"
+#include "../report.h"
 #include "../passphrase.h"
-#include "../json.h"
+#include "verify.h"
 
 #define MAX_TIMEOUT_SECONDS 3600
 
@@ -85,28 +86,9 @@ static void usage(const cli_ctx *cli)
            "I/O error.\n");
 }
 
-enum verb { VERB_FILE, VERB_ROLLOVER, VERB_TLS, VERB_TFTPBOOT, VERB_SRTP };
 static const char *const verbs[] = {"file", "rollover", "tls", "tftpboot", "srtp", NULL};
 
 enum { OPT_AT = 256, OPT_JSON, OPT_STRICT, OPT_CLIENT_CERT, OPT_CLIENT_KEY };
-
-typedef struct verify_options {
-    enum verb verb;
-    const char *itl;
-    bool has_at;
-    int64_t now;
-    bool has_role;
-    cs_service service;
-    const char *servername;
-    unsigned timeout_ms;
-    char **operands;
-    int count;
-    bool json;
-    bool strict;
-    const char *client_cert;
-    const char *client_key;
-    passphrase_opts pass;
-} verify_options;
 
 /* clang-format off */
 static const struct option long_options[] = {
@@ -258,136 +240,17 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, verify_options 
     return rc;
 }
 
-/* --- output ------------------------------------------------------------ */
-
-/* Where a verb's report goes: text lines as it goes, or one JSON document
- * (report != NULL) emitted at the end. */
-typedef struct output {
-    json_t *report;
-} output;
-
-static output output_new(const verify_options *o)
+/* The verb's report: on stdout, or as JSON naming the first operand. */
+report_out verify_report_new(const verify_options *o)
 {
     static const char *const commands[] = {"verify file", "verify rollover", "verify tls",
                                            "verify tftpboot", "verify srtp"};
-    output out = {NULL};
-    if (o->json)
-        out.report = json_report_new(commands[o->verb], o->count > 0 ? o->operands[0] : NULL);
-    return out;
-}
-
-/* Prints or emits the JSON document; status passes through. */
-static int output_finish(output *out, int status, const cli_ctx *cli)
-{
-    if (out->report == NULL)
-        return cli_finish(cli, status);
-    if (status == CS_ERROR) { /* the error line says it all */
-        json_decref(out->report);
-        return cli_finish(cli, status);
-    }
-    int rc = json_emit(out->report, cli);
-    out->report = NULL;
-    return cli_finish(cli, rc != CS_OK ? rc : status);
-}
-
-static json_t *string_or_null(const char *s)
-{
-    return s != NULL ? json_text((cs_bytes){(const uint8_t *)s, strlen(s)}) : json_null();
-}
-
-static json_t *finding_json(const cs_finding *x)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "file", string_or_null(x->file));
-    json_object_set_new(o, "severity", json_string(cs_severity_name(x->severity)));
-    json_object_set_new(o, "rule", json_string(cs_rule_id(x->rule)));
-    json_object_set_new(o, "message", string_or_null(x->message));
-    if (x->cert_subject != NULL) {
-        json_t *c = json_object();
-        json_object_set_new(c, "subject_name", string_or_null(x->cert_subject));
-        if (x->cert_issuer != NULL)
-            json_object_set_new(c, "issuer_name", string_or_null(x->cert_issuer));
-        json_object_set_new(c, "serial_number", string_or_null(x->cert_serial));
-        if (x->cert_record > 0)
-            json_object_set_new(c, "record", json_integer((json_int_t)x->cert_record));
-        if (x->cert_role[0])
-            json_object_set_new(c, "role", json_string(x->cert_role));
-        json_object_set_new(o, "certificate", c);
-    }
-    return o;
-}
-
-static void print_text(const char *s)
-{
-    report_text(stdout, (cs_bytes){(const uint8_t *)s, strlen(s)});
-}
-
-static void print_finding(const cs_finding *x)
-{
-    print_text(x->file);
-    printf(": %s [%s]: ", cs_severity_name(x->severity), cs_rule_id(x->rule));
-    print_text(x->message);
-    if (x->cert_subject != NULL) {
-        printf("; certificate ");
-        print_text(x->cert_subject);
-        printf(", serial %s", x->cert_serial);
-        if (x->cert_record > 0)
-            printf(x->cert_role[0] ? ", record %zu (%s)" : ", record %zu", x->cert_record,
-                   x->cert_role);
-    }
-    putchar('\n');
-}
-
-static void print_findings(output *out, const cs_findings *f, size_t from)
-{
-    if (out->report != NULL) {
-        json_t *list = json_object_get(out->report, "findings");
-        if (list == NULL) {
-            list = json_array();
-            json_object_set_new(out->report, "findings", list);
-        }
-        for (size_t i = from; i < f->count; i++)
-            json_array_append_new(list, finding_json(&f->items[i]));
-        return;
-    }
-    for (size_t i = from; i < f->count; i++)
-        print_finding(&f->items[i]);
-}
-
-/* A line of text that has no place in the JSON document. */
-CS_PRINTF(2, 3) static void print_note(output *out, const char *fmt, ...)
-{
-    if (out->report != NULL)
-        return;
-    va_list ap;
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-}
-
-/* The last line: the verdict. */
-static void print_verdict(output *out, const cs_findings *f)
-{
-    if (out->report != NULL) {
-        if (json_object_get(out->report, "findings") == NULL)
-            json_object_set_new(out->report, "findings", json_array());
-        json_object_set_new(out->report, "verdict",
-                            json_string(f->errors > 0 ? "rejected" : "accepted"));
-        json_object_set_new(out->report, "errors", json_integer((json_int_t)f->errors));
-        json_object_set_new(out->report, "warnings", json_integer((json_int_t)f->warnings));
-        return;
-    }
-    if (f->errors > 0)
-        printf("Rejected: a phone would reject this (%zu error%s, %zu warning%s)\n", f->errors,
-               f->errors == 1 ? "" : "s", f->warnings, f->warnings == 1 ? "" : "s");
-    else
-        printf("Accepted: a phone would accept this (%zu warning%s)\n", f->warnings,
-               f->warnings == 1 ? "" : "s");
+    return report_out_new(o->json, commands[o->verb], o->count > 0 ? o->operands[0] : NULL);
 }
 
 /* --strict: what the guide requires but phones let pass counts as an
  * error too (today: trust-list certificates without CN, O or OU). */
-static cs_findings new_findings(const verify_options *o)
+cs_findings verify_findings_new(const verify_options *o)
 {
     cs_findings f = CS_FINDINGS_INIT;
     if (o->strict)
@@ -396,7 +259,7 @@ static cs_findings new_findings(const verify_options *o)
 }
 
 /* The exit status: an I/O error (2) outranks a rejection (1). */
-static int status_of(const cs_findings *f, bool io_error, const cli_ctx *cli)
+int verify_status(const cs_findings *f, bool io_error, const cli_ctx *cli)
 {
     if (f->failed)
         return cli_fail(cli, CS_ERROR, "out of memory: findings were lost");
@@ -407,12 +270,7 @@ static int status_of(const cs_findings *f, bool io_error, const cli_ctx *cli)
 
 /* --- reading trust lists ----------------------------------------------- */
 
-typedef struct loaded_list {
-    cs_buf data;
-    cs_trustlist tl;
-} loaded_list;
-
-static int read_list(const char *path, cs_buf *data, const cli_ctx *cli)
+int verify_read_list(const char *path, cs_buf *data, const cli_ctx *cli)
 {
     cs_error err;
     if (cs_read_file(path, CS_TL_MAX_FILE_SIZE, data, &err) != CS_OK)
@@ -422,10 +280,10 @@ static int read_list(const char *path, cs_buf *data, const cli_ctx *cli)
 
 /* The trust list the phone holds: it must parse, or there is nothing to
  * judge against. */
-static int load_list(const char *path, loaded_list *l, const cli_ctx *cli)
+int verify_load_list(const char *path, loaded_list *l, const cli_ctx *cli)
 {
     l->data = (cs_buf)CS_BUF_INIT;
-    int rc = read_list(path, &l->data, cli);
+    int rc = verify_read_list(path, &l->data, cli);
     cs_error err;
     if (rc == CS_OK && cs_trustlist_parse(l->data.data, l->data.len, &l->tl, &err) != CS_OK) {
         cs_error_prefix(&err, "not a trust list a phone could hold");
@@ -436,469 +294,10 @@ static int load_list(const char *path, loaded_list *l, const cli_ctx *cli)
     return rc;
 }
 
-static void release_list(loaded_list *l)
+void verify_release_list(loaded_list *l)
 {
     cs_trustlist_release(&l->tl);
     cs_buf_release(&l->data);
-}
-
-/* --- file -------------------------------------------------------------- */
-
-static bool is_signed_name(const char *path)
-{
-    return cs_path_has_suffix(path, CS_SUFFIX_SGN) || cs_path_has_suffix(path, CS_SUFFIX_SHA512);
-}
-
-static int check_file_args(const verify_options *o, const cli_ctx *cli)
-{
-    for (int i = 0; i < o->count; i++) {
-        const char *f = o->operands[i];
-        if (!cs_path_has_suffix(f, CS_SUFFIX_TLV) && !is_signed_name(f))
-            return cli_usage_error(cli,
-                                   "'%s': a phone judges .tlv, .sgn, .sha512 and .enc.sgn "
-                                   "files; this is none of them",
-                                   f);
-        if (is_signed_name(f) && o->itl == NULL)
-            return cli_usage_error(cli, "'%s': checking a signed file needs --itl", f);
-    }
-    return CS_OK;
-}
-
-/* One file; false when it could not be read. */
-static bool verify_one(const char *path, const cs_phone_list *list, int64_t now, cs_findings *f,
-                       const cli_ctx *cli)
-{
-    cs_error err;
-    int rc;
-    if (cs_path_has_suffix(path, CS_SUFFIX_TLV)) {
-        cs_buf data = CS_BUF_INIT;
-        rc = read_list(path, &data, cli);
-        if (rc != CS_OK)
-            return false;
-        rc = cs_phone_check_trustlist(path, data.data, data.len, now, f, &err);
-        cs_buf_release(&data);
-    } else {
-        rc = cs_phone_check_signed_file(path, path, list, 1, f, &err);
-    }
-    if (rc != CS_OK) {
-        fflush(stdout);
-        cli_file_fail(cli, path, rc, &err);
-        return false;
-    }
-    return true;
-}
-
-static int verify_files(const verify_options *o, const cli_ctx *cli)
-{
-    int rc = check_file_args(o, cli);
-    if (rc != CS_OK)
-        return rc;
-    loaded_list itl;
-    if (o->itl != NULL && (rc = load_list(o->itl, &itl, cli)) != CS_OK)
-        return rc;
-    cs_phone_list list = {o->itl, o->itl ? &itl.tl : NULL};
-    cs_findings f = new_findings(o);
-    output out = output_new(o);
-    bool io_error = false;
-    size_t rejected = 0;
-    for (int i = 0; i < o->count; i++) {
-        const char *path = o->operands[i];
-        size_t before = f.count, errors = f.errors;
-        if (!verify_one(path, &list, o->now, &f, cli)) {
-            io_error = true;
-            continue;
-        }
-        if (f.count == before)
-            print_note(&out, "%s: OK\n", path);
-        print_findings(&out, &f, before);
-        rejected += f.errors > errors;
-    }
-    print_note(&out, "%d file%s checked, %zu rejected\n", o->count, o->count == 1 ? "" : "s",
-               rejected);
-    if (out.report != NULL) {
-        json_object_set_new(out.report, "files_checked", json_integer(o->count));
-        json_object_set_new(out.report, "files_rejected", json_integer((json_int_t)rejected));
-    }
-    print_verdict(&out, &f);
-    rc = status_of(&f, io_error, cli);
-    cs_findings_release(&f);
-    if (o->itl != NULL)
-        release_list(&itl);
-    return output_finish(&out, rc, cli);
-}
-
-/* --- rollover ---------------------------------------------------------- */
-
-static int verify_rollover(const verify_options *o, const cli_ctx *cli)
-{
-    const char *old_path = o->operands[0], *new_path = o->operands[1];
-    cs_buf old_data = CS_BUF_INIT, new_data = CS_BUF_INIT;
-    int rc = read_list(old_path, &old_data, cli);
-    if (rc == CS_OK)
-        rc = read_list(new_path, &new_data, cli);
-    cs_findings f = new_findings(o);
-    output out = output_new(o);
-    cs_error err;
-    if (rc == CS_OK) {
-        rc = cs_phone_check_rollover(old_path, old_data.data, old_data.len, new_path, new_data.data,
-                                     new_data.len, o->now, &f, &err);
-        if (rc != CS_OK) {
-            cs_error_prefix(&err, "not a trust list a phone could hold");
-            cli_file_fail(cli, old_path, rc, &err);
-        }
-    }
-    if (rc == CS_OK) {
-        if (f.count == 0)
-            print_note(&out, "%s: OK: phones holding %s accept it\n", new_path, old_path);
-        if (out.report != NULL)
-            json_object_set_new(out.report, "new_file", string_or_null(new_path));
-        print_findings(&out, &f, 0);
-        print_verdict(&out, &f);
-        rc = status_of(&f, false, cli);
-    }
-    cs_findings_release(&f);
-    cs_buf_release(&old_data);
-    cs_buf_release(&new_data);
-    return output_finish(&out, rc, cli);
-}
-
-/* --- tls --------------------------------------------------------------- */
-
-typedef struct endpoint {
-    char host[256];
-    char port[16];
-    char label[300]; /* "HOST:PORT", "[::1]:5061": how findings name it */
-} endpoint;
-
-static bool valid_port(const char *s)
-{
-    char *end;
-    long n = strtol(s, &end, 10);
-    return *s != '\0' && *end == '\0' && n >= 1 && n <= 65535;
-}
-
-static int parse_endpoint(const char *text, const char *default_port, endpoint *e,
-                          const cli_ctx *cli)
-{
-    cs_error err;
-    if (cs_split_host_port(text, default_port, e->host, sizeof e->host, e->port, sizeof e->port,
-                           &err) != CS_OK ||
-        e->host[0] == '\0' || !valid_port(e->port))
-        return cli_usage_error(cli, "invalid HOST[:PORT] '%s'", text);
-    bool v6 = strchr(e->host, ':') != NULL;
-    snprintf(e->label, sizeof e->label, "%s%s%s:%s", v6 ? "[" : "", e->host, v6 ? "]" : "",
-             e->port);
-    return CS_OK;
-}
-
-/* SNI: --servername, else the host when it is a name (phones connect to
- * the processNodeName of their configuration). */
-static const char *sni_name(const verify_options *o, const endpoint *e)
-{
-    if (o->servername != NULL)
-        return o->servername[0] ? o->servername : NULL;
-    bool address =
-        strchr(e->host, ':') != NULL || strspn(e->host, "0123456789.") == strlen(e->host);
-    return address ? NULL : e->host;
-}
-
-static void print_connection(output *out, const endpoint *e, const cs_tls_result *r)
-{
-    if (out->report != NULL) {
-        json_t *c = json_object();
-        json_object_set_new(c, "server", string_or_null(e->label));
-        json_object_set_new(c, "address", string_or_null(r->address));
-        json_object_set_new(c, "protocol", string_or_null(r->version));
-        json_object_set_new(c, "ciphersuite", string_or_null(r->ciphersuite));
-        json_object_set_new(out->report, "connection", c);
-        return;
-    }
-    printf("Connected to %s (%s): %s, %s\n", e->label, r->address, r->version, r->ciphersuite);
-}
-
-/* The client certificate and its key (which may be encrypted). */
-static int load_client(const verify_options *o, cs_cert **cert, cs_key **key, const cli_ctx *cli)
-{
-    cs_error err;
-    *cert = NULL;
-    *key = NULL;
-    if (o->client_cert == NULL)
-        return CS_OK;
-    const char *key_path = o->client_key != NULL ? o->client_key : o->client_cert;
-    cs_passphrase pass = passphrase_source(&o->pass);
-    if (cs_cert_load_file(o->client_cert, cert, &err) != CS_OK)
-        return cli_file_fail(cli, o->client_cert, CS_ERROR, &err);
-    if (cs_key_load_file(key_path, &pass, key, &err) != CS_OK ||
-        cs_key_matches_cert(*key, *cert, &err) != CS_OK) {
-        cs_cert_free(*cert);
-        cs_key_free(*key);
-        *cert = NULL;
-        *key = NULL;
-        return cli_file_fail(cli, key_path, CS_ERROR, &err);
-    }
-    cli_warn_exposed_key(cli, key_path);
-    return CS_OK;
-}
-
-static const char *demand_word(cs_tls_demand d)
-{
-    return d == CS_TLS_DEMAND_ASKED ? "yes" : d == CS_TLS_DEMAND_NONE ? "no" : "unknown";
-}
-
-static void print_client_cert(output *out, const verify_options *o, cs_tls_demand demand)
-{
-    if (out->report != NULL) {
-        json_t *c = json_object();
-        json_object_set_new(c, "requested", json_string(demand_word(demand)));
-        json_object_set_new(c, "given", string_or_null(o->client_cert));
-        json_object_set_new(out->report, "client_certificate", c);
-        return;
-    }
-    const char *given = o->client_cert != NULL ? "; given " : "";
-    const char *path = o->client_cert != NULL ? o->client_cert : "";
-    if (demand == CS_TLS_DEMAND_ASKED)
-        printf("Client certificate: the server asks for one%s%s\n", given, path);
-    else if (demand == CS_TLS_DEMAND_NONE)
-        printf("Client certificate: the server does not ask for one%s%s\n", given, path);
-    else
-        printf("Client certificate: cannot tell whether the server asks for one%s%s\n", given,
-               path);
-}
-
-/* The trust-list record that holds cert itself, if any. */
-static const cs_tl_record *record_of(const cs_trustlist *tl, const cs_cert *cert)
-{
-    cs_bytes der = cs_cert_der(cert);
-    for (size_t i = 0; i < tl->count; i++) {
-        const cs_tl_record *rec = &tl->records[i];
-        if (rec->has_certificate && rec->certificate.len == der.len &&
-            memcmp(rec->certificate.data, der.data, der.len) == 0)
-            return rec;
-    }
-    return NULL;
-}
-
-/* The chain the server sent, in its order, and which of it the list holds:
- * a phone trusts the list's own certificates, never a CA because it issued
- * one. */
-static void print_chain(output *out, const cs_cert *chain, const cs_trustlist *tl,
-                        const char *itl_name)
-{
-    size_t n = cs_cert_count(chain);
-    json_t *list = out->report != NULL ? json_array() : NULL;
-    bool ca_listed = false, leaf_listed = false;
-    if (list == NULL)
-        printf("Chain sent: %zu certificate%s\n", n, n == 1 ? "" : "s");
-    for (size_t i = 0; i < n; i++) {
-        cs_cert *c;
-        cs_error err;
-        cs_buf subject = CS_BUF_INIT;
-        if (cs_cert_at(chain, i, &c, &err) != CS_OK)
-            continue;
-        (void)cs_cert_subject(c, &subject, &err);
-        const cs_tl_record *rec = record_of(tl, c);
-        leaf_listed |= i == 0 && rec != NULL;
-        ca_listed |= i > 0 && rec != NULL;
-        if (list != NULL) {
-            json_t *link = json_object();
-            json_object_set_new(link, "subject", json_text(cs_buf_bytes(&subject)));
-            json_object_set_new(link, "in_trust_list", json_boolean(rec != NULL));
-            json_array_append_new(list, link);
-        } else {
-            printf("  %zu. ", i + 1);
-            report_text(stdout, cs_buf_bytes(&subject));
-            printf("%s%s\n", i == 0 ? " (leaf)" : "", rec != NULL ? ", in the trust list" : "");
-        }
-        cs_buf_release(&subject);
-        cs_cert_free(c);
-    }
-    if (list != NULL) {
-        json_object_set_new(out->report, "chain", list);
-        return;
-    }
-    if (ca_listed && !leaf_listed)
-        printf("Note: %s holds a CA of this chain but not its leaf; phones trust only the "
-               "list's own certificates, not the CAs that issued them\n",
-               itl_name);
-}
-
-static int verify_tls(const verify_options *o, const cli_ctx *cli)
-{
-    endpoint e;
-    int rc = parse_endpoint(o->operands[0], cs_service_default_port(o->service), &e, cli);
-    loaded_list itl;
-    if (rc != CS_OK || (rc = load_list(o->itl, &itl, cli)) != CS_OK)
-        return rc;
-    cs_phone_list list = {o->itl, &itl.tl};
-    cs_cert *client_cert;
-    cs_key *client_key;
-    if ((rc = load_client(o, &client_cert, &client_key, cli)) != CS_OK) {
-        release_list(&itl);
-        return rc;
-    }
-    cs_tls_target target = {e.host,        e.port,      sni_name(o, &e),
-                            o->timeout_ms, client_cert, client_key};
-    cs_tls_result r;
-    cs_findings f = new_findings(o);
-    output out = output_new(o);
-    cs_error err;
-    rc = cs_tls_probe(&target, &r, &err);
-    if (rc == CS_INVALID) {
-        bool asked = r.client_cert_demand == CS_TLS_DEMAND_ASKED;
-        cs_findings_add(&f, CS_RULE_TLS_HANDSHAKE, e.label, NULL, "%s%s", err.message,
-                        asked && client_cert == NULL
-                            ? "; the server asks for a client certificate (--client-cert)"
-                            : "");
-        print_client_cert(&out, o, r.client_cert_demand);
-        rc = CS_OK;
-    } else if (rc == CS_OK) {
-        print_connection(&out, &e, &r);
-        print_client_cert(&out, o, r.client_cert_demand);
-        print_chain(&out, r.peer_chain, &itl.tl, o->itl);
-        rc = cs_phone_check_server(e.label, r.peer_cert.data, r.peer_cert.len, o->service, &list,
-                                   o->now, &f, &err);
-        cs_tls_result_release(&r);
-    }
-    if (rc != CS_OK) {
-        cli_fail(cli, rc, "%s: %s", e.label, err.message);
-    } else {
-        if (f.count == 0)
-            print_note(&out, "%s: OK: its certificate is in %s in a role that %s takes (%s)\n",
-                       e.label, o->itl, cs_service_name(o->service), cs_service_roles(o->service));
-        print_findings(&out, &f, 0);
-        print_verdict(&out, &f);
-        rc = status_of(&f, false, cli);
-    }
-    cs_findings_release(&f);
-    release_list(&itl);
-    cs_cert_free(client_cert);
-    cs_key_free(client_key);
-    return output_finish(&out, rc, cli);
-}
-
-/* --- tftpboot ---------------------------------------------------------- */
-
-static json_t *counts_json(const cs_tftpboot_counts *c)
-{
-    json_t *o = json_object();
-    json_object_set_new(o, "files_checked", json_integer((json_int_t)c->files));
-    json_object_set_new(o, "trust_lists", json_integer((json_int_t)c->trust_lists));
-    json_object_set_new(o, "configuration_files", json_integer((json_int_t)c->xml_files));
-    json_object_set_new(o, "signed_files", json_integer((json_int_t)c->signed_files));
-    json_object_set_new(o, "phone_configurations_read", json_integer((json_int_t)c->configs));
-    json_object_set_new(o, "phone_configurations_encrypted",
-                        json_integer((json_int_t)c->encrypted));
-    return o;
-}
-
-static void print_counts(const cs_tftpboot_counts *c)
-{
-    printf("  %-30s %zu\n", "files checked", c->files);
-    printf("  %-30s %zu\n", "  trust lists (*.tlv)", c->trust_lists);
-    printf("  %-30s %zu\n", "  configuration files (*.xml)", c->xml_files);
-    printf("  %-30s %zu\n", "  signed files (*.sgn)", c->signed_files);
-    printf("  %-30s %zu\n", "phone configurations read", c->configs);
-    if (c->encrypted > 0)
-        printf("  %-30s %zu (their security settings cannot be read here)\n",
-               "phone configurations encrypted", c->encrypted);
-}
-
-static void print_rule_table(const cs_findings *f)
-{
-    if (f->count == 0) {
-        printf("  no problems\n");
-        return;
-    }
-    printf("  %-18s %-8s %-8s %s\n", "rule", "severity", "problems", "meaning");
-    for (int r = 0; r < CS_RULE_COUNT; r++) {
-        size_t n = cs_findings_count_rule(f, (cs_rule)r);
-        if (n > 0)
-            printf("  %-18s %-8s %8zu %s\n", cs_rule_id((cs_rule)r),
-                   cs_severity_name(cs_rule_severity((cs_rule)r)), n, cs_rule_summary((cs_rule)r));
-    }
-}
-
-static int verify_tftpboot(const verify_options *o, const cli_ctx *cli)
-{
-    const char *dir = o->operands[0];
-    cs_findings f = new_findings(o);
-    output out = output_new(o);
-    cs_tftpboot_counts counts;
-    cs_error err;
-    int rc = cs_phone_check_tftpboot(dir, o->now, &f, &counts, &err);
-    if (rc != CS_OK) {
-        cli_file_fail(cli, dir, rc, &err);
-    } else if (out.report != NULL) {
-        json_object_set_new(out.report, "summary", counts_json(&counts));
-        print_findings(&out, &f, 0);
-        print_verdict(&out, &f);
-        rc = status_of(&f, false, cli);
-    } else {
-        print_findings(&out, &f, 0);
-        if (f.count > 0)
-            putchar('\n');
-        printf("Summary of %s\n", dir);
-        print_counts(&counts);
-        putchar('\n');
-        print_rule_table(&f);
-        putchar('\n');
-        print_verdict(&out, &f);
-        rc = status_of(&f, false, cli);
-    }
-    cs_findings_release(&f);
-    return output_finish(&out, rc, cli);
-}
-
-/* --- srtp -------------------------------------------------------------- */
-
-static json_t *srtp_json(const cs_srtp_result *results, size_t failed)
-{
-    json_t *report = json_report_new("verify srtp", NULL);
-    json_object_set_new(report, "library", json_string(cs_srtp_version()));
-    json_t *suites = json_array();
-    for (size_t i = 0; i < CS_SRTP_SUITE_COUNT; i++) {
-        json_t *s = json_object();
-        json_object_set_new(s, "suite", json_string(results[i].suite));
-        json_object_set_new(s, "works", json_boolean(results[i].ok));
-        if (!results[i].ok)
-            json_object_set_new(s, "problem", json_string(results[i].detail));
-        json_array_append_new(suites, s);
-    }
-    json_object_set_new(report, "suites", suites);
-    json_object_set_new(report, "verdict", json_string(failed > 0 ? "rejected" : "accepted"));
-    return report;
-}
-
-static int verify_srtp(const verify_options *o, const cli_ctx *cli)
-{
-    cs_srtp_result results[CS_SRTP_SUITE_COUNT];
-    cs_error err;
-    int rc = cs_srtp_check(results, &err);
-    if (rc == CS_ERROR)
-        return cli_fail(cli, rc, "%s", err.message);
-    size_t failed = 0;
-    for (size_t i = 0; i < CS_SRTP_SUITE_COUNT; i++)
-        failed += !results[i].ok;
-    if (o->json) {
-        rc = json_emit(srtp_json(results, failed), cli);
-        return cli_finish(cli, rc != CS_OK ? rc : failed > 0 ? CS_INVALID : CS_OK);
-    }
-    printf("%s\n", cs_srtp_version());
-    for (size_t i = 0; i < CS_SRTP_SUITE_COUNT; i++) {
-        const cs_srtp_result *r = &results[i];
-        if (r->ok)
-            printf("%-24s OK: RTP and RTCP protected and unprotected, tampering refused\n",
-                   r->suite);
-        else
-            printf("%-24s FAILED: %s\n", r->suite, r->detail);
-    }
-    if (failed > 0)
-        printf("Rejected: %zu of %d suites do not work: phones offering them get no "
-               "encrypted media\n",
-               failed, CS_SRTP_SUITE_COUNT);
-    else
-        printf("Accepted: every suite phones offer works\n");
-    return cli_finish(cli, failed > 0 ? CS_INVALID : rc);
 }
 
 int cmd_verify(int argc, char **argv, const cli_ctx *cli)

@@ -1,5 +1,5 @@
-/* Certificates as mkcert makes them (formats.md §6), and the facts about
- * any certificate that `cert show` and `cert hash` report.
+/* Certificates as mkcert makes them (formats.md §6): the request checked,
+ * the key generated, the key and the certificate written as PEM.
  *
  * mbedTLS writes most of the certificate. Three extensions are encoded
  * here because its helpers differ from the reference: keyUsage (mbedTLS
@@ -9,77 +9,32 @@
  * parsed from a "CN=...,O=..." string, so that no value needs escaping
  * and each gets the string type the reference uses. mbedTLS 2.28 gives the
  * ECDSA signature algorithm NULL parameters, which the reference and 3.x
- * leave out: those certificates are put together again without them. */
+ * leave out: those certificates are put together again without them
+ * (compat.c). What any certificate says is read in certinfo.c. */
 #include "internal.h"
 
 #include "ciscosec/civiltime.h"
 
 #include <mbedtls/asn1write.h>
-#include <mbedtls/base64.h>
-#include <mbedtls/bignum.h>
 #include <mbedtls/ecp.h>
 #include <mbedtls/oid.h>
 #include <mbedtls/pem.h>
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "ciscosec/certgen.h"
 #include "ciscosec/fileio.h"
 
-#define RSA_EXPONENT 65537
 /* mbedTLS 3.x generates no RSA key under this size (2.28 goes lower);
- * smaller ones are made by rsa_generate_small in every version, so that
- * both builds run the same code for them. */
+ * smaller ones are made by crypto_rsa_generate_small (rsasmall.c) in
+ * every version, so that both builds run the same code for them. */
 #define RSA_LIBRARY_MIN_BITS 1024u
 /* "YYYYMMDDhhmmss", with room for any int the compiler imagines. */
 #define VALIDITY_SIZE 48
 
 /* id-kp-ipsecEndSystem, 1.3.6.1.5.5.7.3.5: mbedTLS has no name for it. */
 #define OID_IPSEC_END_SYSTEM MBEDTLS_OID_KP "\x05"
-
-/* --- curves --------------------------------------------------------------- */
-
-static const struct {
-    cs_curve curve;
-    mbedtls_ecp_group_id id;
-    const char *name;
-    const char *alias;
-} curves[] = {
-    {CS_CURVE_P256, MBEDTLS_ECP_DP_SECP256R1, "secp256r1", "prime256v1"},
-    {CS_CURVE_P384, MBEDTLS_ECP_DP_SECP384R1, "secp384r1", NULL},
-    {CS_CURVE_P521, MBEDTLS_ECP_DP_SECP521R1, "secp521r1", NULL},
-};
-#define N_CURVES (sizeof curves / sizeof curves[0])
-
-bool cs_curve_parse(const char *name, cs_curve *out)
-{
-    for (size_t i = 0; i < N_CURVES; i++) {
-        if (strcasecmp(name, curves[i].name) == 0 ||
-            (curves[i].alias != NULL && strcasecmp(name, curves[i].alias) == 0)) {
-            *out = curves[i].curve;
-            return true;
-        }
-    }
-    return false;
-}
-
-const char *cs_curve_name(cs_curve curve)
-{
-    for (size_t i = 0; i < N_CURVES; i++)
-        if (curves[i].curve == curve)
-            return curves[i].name;
-    return curve == CS_CURVE_OTHER ? "other" : NULL;
-}
-
-static mbedtls_ecp_group_id curve_group(cs_curve curve)
-{
-    for (size_t i = 0; i < N_CURVES; i++)
-        if (curves[i].curve == curve)
-            return curves[i].id;
-    return MBEDTLS_ECP_DP_NONE;
-}
 
 /* --- checking a request ----------------------------------------------------- */
 
@@ -172,7 +127,7 @@ static int check_key(const cs_cert_request *req, cs_error *err)
         return cs_fail(err, CS_ERROR, "invalid digest %s: sha1, sha256 or sha512",
                        cs_md_name(req->md));
     if (req->key_type == CS_KEY_EC) {
-        if (curve_group(req->curve) == MBEDTLS_ECP_DP_NONE)
+        if (crypto_curve_group(req->curve) == MBEDTLS_ECP_DP_NONE)
             return cs_fail(err, CS_ERROR, "invalid curve: secp256r1, secp384r1 or secp521r1");
         return CS_OK;
     }
@@ -225,62 +180,21 @@ int cs_cert_request_check(const cs_cert_request *req, cs_error *err)
 
 /* --- key generation --------------------------------------------------------- */
 
-/* mbedTLS's recipe for an RSA key, for the sizes 3.x refuses: P and Q of
- * half the size (mbedtls_mpi_gen_prime puts each above sqrt(2)*2^(n-1), so
- * N has exactly `bits` bits), e = 65537 coprime with (P-1)(Q-1), and
- * mbedtls_rsa_complete deriving N, D and the CRT values. */
-static int rsa_generate_small(mbedtls_rsa_context *rsa, unsigned bits)
-{
-    mbedtls_mpi n, p, q, e, p1, q1, h, g;
-    mbedtls_mpi *all[] = {&n, &p, &q, &e, &p1, &q1, &h, &g};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        mbedtls_mpi_init(all[i]);
-    int rc = mbedtls_mpi_lset(&e, RSA_EXPONENT);
-    while (rc == 0) {
-        rc = mbedtls_mpi_gen_prime(&p, bits / 2, 0, crypto_rng, NULL);
-        if (rc == 0)
-            rc = mbedtls_mpi_gen_prime(&q, bits / 2, 0, crypto_rng, NULL);
-        if (rc == 0)
-            rc = mbedtls_mpi_mul_mpi(&n, &p, &q);
-        if (rc == 0)
-            rc = mbedtls_mpi_sub_int(&p1, &p, 1);
-        if (rc == 0)
-            rc = mbedtls_mpi_sub_int(&q1, &q, 1);
-        if (rc == 0)
-            rc = mbedtls_mpi_mul_mpi(&h, &p1, &q1);
-        if (rc == 0)
-            rc = mbedtls_mpi_gcd(&g, &e, &h);
-        if (rc != 0)
-            break;
-        if (mbedtls_mpi_cmp_mpi(&p, &q) == 0 || mbedtls_mpi_cmp_int(&g, 1) != 0 ||
-            mbedtls_mpi_bitlen(&n) != bits)
-            continue; /* try other primes */
-        rc = mbedtls_rsa_import(rsa, &n, &p, &q, NULL, &e);
-        if (rc == 0)
-            rc = mbedtls_rsa_complete(rsa);
-        if (rc == 0)
-            rc = mbedtls_rsa_check_privkey(rsa);
-        break;
-    }
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++)
-        mbedtls_mpi_free(all[i]); /* wipes the numbers */
-    return rc;
-}
-
 static int generate_key(const cs_cert_request *req, mbedtls_pk_context *pk, cs_error *err)
 {
     int rc;
     if (req->key_type == CS_KEY_RSA) {
         rc = mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_RSA));
         if (rc == 0 && req->rsa_bits < RSA_LIBRARY_MIN_BITS)
-            rc = rsa_generate_small(mbedtls_pk_rsa(*pk), req->rsa_bits);
+            rc = crypto_rsa_generate_small(mbedtls_pk_rsa(*pk), req->rsa_bits);
         else if (rc == 0)
             rc = mbedtls_rsa_gen_key(mbedtls_pk_rsa(*pk), crypto_rng, NULL, req->rsa_bits,
                                      RSA_EXPONENT);
     } else {
         rc = mbedtls_pk_setup(pk, mbedtls_pk_info_from_type(MBEDTLS_PK_ECKEY));
         if (rc == 0)
-            rc = mbedtls_ecp_gen_key(curve_group(req->curve), mbedtls_pk_ec(*pk), crypto_rng, NULL);
+            rc = mbedtls_ecp_gen_key(crypto_curve_group(req->curve), mbedtls_pk_ec(*pk), crypto_rng,
+                                     NULL);
     }
     if (rc != 0)
         return crypto_fail(err, CS_ERROR, rc, "cannot generate the key");
@@ -526,89 +440,6 @@ static int fill_certificate(mbedtls_x509write_cert *crt, mbedtls_pk_context *pk,
     return CS_OK;
 }
 
-#if MBEDTLS_VERSION_MAJOR < 3
-/* Moves *p past one element with the given tag. */
-static int skip_element(unsigned char **p, const unsigned char *end, int tag)
-{
-    size_t len;
-    int rc = mbedtls_asn1_get_tag(p, end, &len, tag);
-    if (rc == 0)
-        *p += len;
-    return rc;
-}
-
-/* mbedTLS 2.28 writes the ECDSA signature algorithm with NULL parameters,
- * which RFC 5758 forbids: the reference and mbedTLS 3.x leave them out,
- * and strict parsers refuse them. Puts the certificate at *der (inside
- * buf) together again without them, signed anew; scratch holds the new
- * TBSCertificate meanwhile. */
-static int drop_ecdsa_null_parameters(unsigned char *buf, size_t size, unsigned char **der,
-                                      size_t *der_len, unsigned char *scratch, size_t scratch_size,
-                                      mbedtls_pk_context *pk, mbedtls_md_type_t md)
-{
-    unsigned char *p = *der, *end = *der + *der_len;
-    size_t len = 0;
-    int rc = mbedtls_asn1_get_tag(&p, end, &len, SEQUENCE_TAG); /* Certificate */
-    if (rc == 0)
-        rc = mbedtls_asn1_get_tag(&p, end, &len, SEQUENCE_TAG); /* TBSCertificate */
-    unsigned char *body = p, *tbs_end = p + len;
-    if (rc == 0)
-        rc = skip_element(&p, tbs_end, MBEDTLS_ASN1_CONTEXT_SPECIFIC | MBEDTLS_ASN1_CONSTRUCTED);
-    if (rc == 0)
-        rc = skip_element(&p, tbs_end, MBEDTLS_ASN1_INTEGER); /* serial */
-    unsigned char *alg = p;
-    if (rc == 0)
-        rc = mbedtls_asn1_get_tag(&p, tbs_end, &len, SEQUENCE_TAG);
-    if (rc != 0)
-        return rc;
-    unsigned char *alg_end = p + len;
-    if (len < 2 || alg_end[-2] != MBEDTLS_ASN1_NULL || alg_end[-1] != 0)
-        return 0; /* no parameters: nothing to do */
-
-    /* The AlgorithmIdentifier without its last two bytes (05 00); its
-     * length is one byte, since an OID alone is short. */
-    unsigned char fixed[32];
-    size_t fixed_len = (size_t)(alg_end - alg) - 2;
-    if (fixed_len > sizeof fixed || alg[1] >= 0x80)
-        return MBEDTLS_ERR_X509_INVALID_ALG;
-    memcpy(fixed, alg, fixed_len);
-    fixed[1] = (unsigned char)(fixed[1] - 2);
-
-    der_writer tbs;
-    der_writer_init(&tbs, scratch, scratch_size);
-    der_add(&tbs,
-            mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, alg_end, (size_t)(tbs_end - alg_end)));
-    der_add(&tbs, mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, fixed, fixed_len));
-    der_add(&tbs, mbedtls_asn1_write_raw_buffer(&tbs.p, tbs.start, body, (size_t)(alg - body)));
-    der_wrap(&tbs, 0, SEQUENCE_TAG);
-    if (tbs.error != 0)
-        return tbs.error;
-
-    const mbedtls_md_info_t *info = mbedtls_md_info_from_type(md);
-    unsigned char hash[MBEDTLS_MD_MAX_SIZE];
-    unsigned char sig[MBEDTLS_PK_SIGNATURE_MAX_SIZE];
-    size_t sig_len = 0;
-    rc = info == NULL ? MBEDTLS_ERR_X509_INVALID_ALG : mbedtls_md(info, tbs.p, tbs.len, hash);
-    if (rc == 0)
-        rc = mbedtls_pk_sign(pk, md, hash, mbedtls_md_get_size(info), sig, &sig_len, crypto_rng,
-                             NULL);
-    if (rc != 0)
-        return rc;
-
-    der_writer cert;
-    der_writer_init(&cert, buf, size);
-    der_add(&cert, mbedtls_asn1_write_bitstring(&cert.p, cert.start, sig, sig_len * 8));
-    der_add(&cert, mbedtls_asn1_write_raw_buffer(&cert.p, cert.start, fixed, fixed_len));
-    der_add(&cert, mbedtls_asn1_write_raw_buffer(&cert.p, cert.start, tbs.p, tbs.len));
-    der_wrap(&cert, 0, SEQUENCE_TAG);
-    if (cert.error != 0)
-        return cert.error;
-    *der = cert.p;
-    *der_len = cert.len;
-    return 0;
-}
-#endif
-
 static int append_certificate_pem(mbedtls_x509write_cert *crt, mbedtls_pk_context *pk,
                                   const cs_cert_request *req, cs_buf *pem, cs_error *err)
 {
@@ -624,8 +455,8 @@ static int append_certificate_pem(mbedtls_x509write_cert *crt, mbedtls_pk_contex
 #if MBEDTLS_VERSION_MAJOR < 3
     if (req->key_type == CS_KEY_EC) {
         unsigned char scratch[sizeof der];
-        rc = drop_ecdsa_null_parameters(der, sizeof der, &cert, &len, scratch, sizeof scratch, pk,
-                                        crypto_md_type(req->md));
+        rc = crypto_drop_ecdsa_null_parameters(der, sizeof der, &cert, &len, scratch,
+                                               sizeof scratch, pk, crypto_md_type(req->md));
     }
 #else
     (void)pk;
@@ -670,118 +501,4 @@ int cs_cert_generate(const cs_cert_request *req, cs_buf *pem, cs_error *err)
     mbedtls_x509write_crt_free(&crt);
     mbedtls_pk_free(&pk); /* wipes the key */
     return rc;
-}
-
-/* --- inspecting certificates -------------------------------------------------- */
-
-static int64_t x509_time_seconds(const mbedtls_x509_time *t)
-{
-    return cs_days_from_civil(t->year, t->mon, t->day) * 86400 + (int64_t)t->hour * 3600 +
-           (int64_t)t->min * 60 + t->sec;
-}
-
-void cs_cert_validity(const cs_cert *cert, int64_t *not_before, int64_t *not_after)
-{
-    *not_before = x509_time_seconds(&cert->crt.valid_from);
-    *not_after = x509_time_seconds(&cert->crt.valid_to);
-}
-
-cs_curve cs_cert_curve(const cs_cert *cert)
-{
-    if (cs_cert_key_type(cert) != CS_KEY_EC)
-        return CS_CURVE_NONE;
-    const mbedtls_ecp_keypair *ec = mbedtls_pk_ec(cert->crt.pk);
-    mbedtls_ecp_group_id id = ec->MBEDTLS_PRIVATE(grp).id;
-    for (size_t i = 0; i < N_CURVES; i++)
-        if (curves[i].id == id)
-            return curves[i].curve;
-    return CS_CURVE_OTHER;
-}
-
-bool cs_cert_signature_md(const cs_cert *cert, cs_md *md)
-{
-    static const cs_md all[] = {CS_MD_MD5, CS_MD_SHA1, CS_MD_SHA256, CS_MD_SHA384, CS_MD_SHA512};
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        if (crypto_md_type(all[i]) == cert->crt.MBEDTLS_PRIVATE(sig_md)) {
-            *md = all[i];
-            return true;
-        }
-    }
-    return false;
-}
-
-bool cs_cert_is_self_signed(const cs_cert *cert)
-{
-    return crypto_crt_signed_by(&cert->crt, &cert->crt);
-}
-
-size_t cs_cert_missing_names(const cs_cert *cert, const char *missing[CS_CERT_NEEDED_NAMES])
-{
-    static const struct {
-        const char *oid;
-        size_t len;
-        const char *name;
-    } needed[CS_CERT_NEEDED_NAMES] = {
-        {MBEDTLS_OID_AT_CN, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_CN), "CN"},
-        {MBEDTLS_OID_AT_ORGANIZATION, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORGANIZATION), "O"},
-        {MBEDTLS_OID_AT_ORG_UNIT, MBEDTLS_OID_SIZE(MBEDTLS_OID_AT_ORG_UNIT), "OU"},
-    };
-    size_t n = 0;
-    for (size_t i = 0; i < CS_CERT_NEEDED_NAMES; i++) {
-        bool found = false;
-        for (const mbedtls_x509_name *a = &cert->crt.subject; a != NULL && !found; a = a->next)
-            found = a->oid.p != NULL && a->oid.len == needed[i].len &&
-                    memcmp(a->oid.p, needed[i].oid, needed[i].len) == 0 && a->val.len > 0;
-        if (!found)
-            missing[n++] = needed[i].name;
-    }
-    return n;
-}
-
-/* "O and OU", "CN, O and OU": the names for a sentence, into text. */
-static void names_text(const char *const *names, size_t n, char *text, size_t size)
-{
-    size_t used = 0;
-    text[0] = '\0';
-    for (size_t i = 0; i < n && used < size; i++) {
-        const char *sep = i == 0 ? "" : i + 1 == n ? " and " : ", ";
-        int w = snprintf(text + used, size - used, "%s%s", sep, names[i]);
-        if (w < 0)
-            break;
-        used += (size_t)w;
-    }
-}
-
-bool cs_cert_names_problem(const cs_cert *cert, char *text, size_t size)
-{
-    const char *missing[CS_CERT_NEEDED_NAMES];
-    char names[32];
-    size_t n = cs_cert_missing_names(cert, missing);
-    names_text(missing, n, names, sizeof names);
-    text[0] = '\0';
-    if (n > 0)
-        snprintf(text, size,
-                 "the certificate's subject has no %s: phones need CN, O and OU in a trust "
-                 "list's certificates",
-                 names);
-    return n > 0;
-}
-
-int cs_cert_hash_base64(const cs_cert *cert, cs_md md, cs_buf *out, cs_error *err)
-{
-    uint8_t digest[CS_MAX_DIGEST_SIZE];
-    unsigned char text[4 * (CS_MAX_DIGEST_SIZE + 2) / 3 + 1];
-    cs_bytes der = cs_cert_der(cert);
-    int rc = cs_digest(md, der.data, der.len, digest, err);
-    if (rc != CS_OK)
-        return rc;
-    size_t len = 0;
-    int mrc = mbedtls_base64_encode(text, sizeof text, &len, digest, cs_md_size(md));
-    if (mrc != 0)
-        return crypto_fail(err, CS_ERROR, mrc, "cannot encode the digest");
-    cs_buf_append(out, text, len);
-    (void)cs_buf_str(out);
-    if (out->failed)
-        return cs_fail(err, CS_ERROR, "out of memory");
-    return CS_OK;
 }

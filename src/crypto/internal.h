@@ -19,6 +19,7 @@
 #include <mbedtls/version.h>
 #include <mbedtls/x509_crt.h>
 
+#include "ciscosec/certgen.h"
 #include "ciscosec/crypto.h"
 #include "ciscosec/tlsprobe.h"
 
@@ -112,6 +113,40 @@ static inline void der_wrap(der_writer *w, size_t mark, unsigned char tag)
 }
 
 #define SEQUENCE_TAG (MBEDTLS_ASN1_CONSTRUCTED | MBEDTLS_ASN1_SEQUENCE)
+
+/* --- PEM files and key types (crypto.c), for certs.c and keys.c ----------- */
+
+/* The length to pass mbedTLS for the text in buf: PEM only parses with
+ * the terminating NUL counted. */
+size_t crypto_pem_len(const cs_buf *buf);
+/* A certificate or key file into buf, marked secret (wiped when released)
+ * and NUL-terminated: a PEM file may hold a private key. */
+int crypto_read_pem_file(const char *path, cs_buf *buf, cs_error *err);
+/* PEM text as mbedTLS wants it: NUL-terminated, the NUL counted. */
+bool crypto_is_pem(const uint8_t *data, size_t len);
+cs_key_type crypto_pk_key_type(const mbedtls_pk_context *pk);
+
+/* --- certificates and keys (certgen.c, certinfo.c, rsasmall.c, compat.c) ------ */
+
+/* The public exponent of every RSA key generated. */
+#define RSA_EXPONENT 65537
+
+/* The mbedTLS group of a supported curve; MBEDTLS_ECP_DP_NONE for others. */
+mbedtls_ecp_group_id crypto_curve_group(cs_curve curve);
+
+/* An RSA key of `bits` bits into rsa (set up as RSA), for sizes under the
+ * smallest mbedTLS 3.x generates: 0 or an mbedTLS error. */
+int crypto_rsa_generate_small(mbedtls_rsa_context *rsa, unsigned bits);
+
+#if MBEDTLS_VERSION_MAJOR < 3
+/* mbedTLS 2.28 writes the ECDSA signature algorithm with NULL parameters,
+ * which RFC 5758 forbids: puts the certificate at *der (inside buf)
+ * together again without them, signed anew with pk; scratch holds the new
+ * TBSCertificate meanwhile. 0 or an mbedTLS error. */
+int crypto_drop_ecdsa_null_parameters(unsigned char *buf, size_t size, unsigned char **der,
+                                      size_t *der_len, unsigned char *scratch, size_t scratch_size,
+                                      mbedtls_pk_context *pk, mbedtls_md_type_t md);
+#endif
 
 /* --- encrypted PKCS#8 (pkcs8.c) ----------------------------------------------- */
 

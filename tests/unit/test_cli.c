@@ -1,12 +1,14 @@
-/* The commands' shared front end (src/cli.c): messages on stderr, option
- * parsing, verbs, the guides' flattened continuations, and the printing of
- * headers as the reference prints them. */
+/* The commands' shared front end (src/cli.c, cli_options.c, report.c):
+ * messages on stderr, option parsing, verbs, the guides' flattened
+ * continuations, and the printing of headers as the reference prints
+ * them. */
 #include "support.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "report.h"
 
 static const cli_ctx cli = {"tlvfile", true};
 
