@@ -3,19 +3,17 @@
  * it at start-up (tests/bench/startup-bench.sh), and a system without it
  * runs every other command.
  *
- * A module describes its library once, as a static cs_dynlib: the soname,
- * its name and Debian package for messages, and the functions it calls,
- * each resolved into a member of a table of function pointers that has the
- * very type the library's header declares:
+ * A module describes its library once, with CS_DYNLIB_DEFINE: the soname,
+ * its name and Debian package for messages, and the list of functions it
+ * calls, each resolved into a member of a table of function pointers that
+ * has the very type the library's header declares:
  *
- *   #define EXPAT_FUNCTIONS(X) X(XML_ParserCreate_MM) X(XML_Parse) ...
- *   static struct expat_api { EXPAT_FUNCTIONS(CS_DYNLIB_POINTER) } api;
- *   #define EXPAT_SYMBOL(f) CS_DYNLIB_SYMBOL(struct expat_api, f)
- *   static const cs_dynlib_symbol symbols[] = {EXPAT_FUNCTIONS(EXPAT_SYMBOL)};
- *   static cs_dynlib expat = CS_DYNLIB("expat", "libexpat.so.1", "libexpat1",
- *                                      "to read XML", symbols, &api);
+ *   #define EXPAT_FUNCTIONS(X, T) X(T, XML_ParserCreate_MM) X(T, XML_Parse) ...
+ *   CS_DYNLIB_DEFINE(libexpat, expat, EXPAT_FUNCTIONS, "expat", "libexpat.so.1",
+ *                    "libexpat1", "to read XML");
  *
- * and calls cs_dynlib_load(&expat, err) before its first use of `api`. */
+ * then calls cs_dynlib_load(&libexpat, err) before its first call through
+ * the table, expat.XML_Parse(...). */
 #ifndef CISCOSEC_DYNLIB_H
 #define CISCOSEC_DYNLIB_H
 
@@ -41,18 +39,25 @@ typedef struct cs_dynlib {
     atomic_bool loaded; /* set by cs_dynlib_load once the table is complete */
 } cs_dynlib;
 
-/* A member of a table: a pointer to `function`, with its declared type. */
-#define CS_DYNLIB_POINTER(function) __typeof__(function) *function;
+/* Defines, static: `table`, a struct of a pointer to each function that
+ * FUNCTIONS lists (FUNCTIONS(X, T) applies X(T, function) to each), and
+ * `lib`, the cs_dynlib that fills it. */
+#define CS_DYNLIB_DEFINE(lib, table, FUNCTIONS, name, soname, package, purpose)                    \
+    static struct lib##_table {                                                                    \
+        FUNCTIONS(CS_DYNLIB_POINTER, struct lib##_table)                                           \
+    } table;                                                                                       \
+    static const cs_dynlib_symbol lib##_symbols[] = {                                              \
+        FUNCTIONS(CS_DYNLIB_SYMBOL, struct lib##_table)};                                          \
+    static cs_dynlib lib = {(name),        (soname),                                               \
+                            (package),     (purpose),                                              \
+                            lib##_symbols, sizeof(lib##_symbols) / sizeof(lib##_symbols[0]),       \
+                            &(table),      false}
 
-/* An entry of the symbol list: a function and where its pointer goes. */
+/* Its parts: a member of the table, a pointer to `function` with its
+ * declared type; an entry of the symbol list, a function's name and where
+ * its pointer goes. */
+#define CS_DYNLIB_POINTER(table_type, function) __typeof__(function) *function;
 #define CS_DYNLIB_SYMBOL(table_type, function) {#function, offsetof(table_type, function)},
-
-/* A static cs_dynlib, not loaded yet; symbols is an array. */
-#define CS_DYNLIB(name, soname, package, purpose, symbols, table)                                  \
-    {                                                                                              \
-        (name), (soname), (package), (purpose), (symbols), sizeof(symbols) / sizeof((symbols)[0]), \
-            (table), false                                                                         \
-    }
 
 /* Opens lib->soname and resolves every symbol into lib->table, the first
  * time; after that, CS_OK at once. Safe from several threads at once: one

@@ -26,38 +26,30 @@
 /* --- expat, loaded by the first parse (dynlib.h) ------------------------ */
 
 /* The functions used, each with the very type expat.h declares. */
-#define EXPAT_FUNCTIONS(X)                                                                         \
-    X(XML_ParserCreate_MM)                                                                         \
-    X(XML_ParserFree)                                                                              \
-    X(XML_SetUserData)                                                                             \
-    X(XML_SetElementHandler)                                                                       \
-    X(XML_SetCharacterDataHandler)                                                                 \
-    X(XML_SetCommentHandler)                                                                       \
-    X(XML_SetProcessingInstructionHandler)                                                         \
-    X(XML_SetCdataSectionHandler)                                                                  \
-    X(XML_SetStartDoctypeDeclHandler)                                                              \
-    X(XML_SetEntityDeclHandler)                                                                    \
-    X(XML_SetParamEntityParsing)                                                                   \
-    X(XML_Parse)                                                                                   \
-    X(XML_StopParser)                                                                              \
-    X(XML_GetCurrentByteIndex)                                                                     \
-    X(XML_GetCurrentByteCount)                                                                     \
-    X(XML_GetCurrentLineNumber)                                                                    \
-    X(XML_GetErrorCode)                                                                            \
-    X(XML_ErrorString)                                                                             \
-    X(XML_ExpatVersionInfo)
-
-static struct expat_api {
-    EXPAT_FUNCTIONS(CS_DYNLIB_POINTER)
-} expat;
-
-#define EXPAT_SYMBOL(function) CS_DYNLIB_SYMBOL(struct expat_api, function)
-static const cs_dynlib_symbol expat_symbols[] = {EXPAT_FUNCTIONS(EXPAT_SYMBOL)};
-#undef EXPAT_SYMBOL
+#define EXPAT_FUNCTIONS(X, T)                                                                      \
+    X(T, XML_ParserCreate_MM)                                                                      \
+    X(T, XML_ParserFree)                                                                           \
+    X(T, XML_SetUserData)                                                                          \
+    X(T, XML_SetElementHandler)                                                                    \
+    X(T, XML_SetCharacterDataHandler)                                                              \
+    X(T, XML_SetCommentHandler)                                                                    \
+    X(T, XML_SetProcessingInstructionHandler)                                                      \
+    X(T, XML_SetCdataSectionHandler)                                                               \
+    X(T, XML_SetStartDoctypeDeclHandler)                                                           \
+    X(T, XML_SetEntityDeclHandler)                                                                 \
+    X(T, XML_SetParamEntityParsing)                                                                \
+    X(T, XML_Parse)                                                                                \
+    X(T, XML_StopParser)                                                                           \
+    X(T, XML_GetCurrentByteIndex)                                                                  \
+    X(T, XML_GetCurrentByteCount)                                                                  \
+    X(T, XML_GetCurrentLineNumber)                                                                 \
+    X(T, XML_GetErrorCode)                                                                         \
+    X(T, XML_ErrorString)                                                                          \
+    X(T, XML_ExpatVersionInfo)
 
 /* The soname and the Debian package come from CMakeLists.txt. */
-static cs_dynlib libexpat = CS_DYNLIB("expat", CISCOSEC_EXPAT_SONAME, CISCOSEC_EXPAT_PACKAGE,
-                                      "to read XML", expat_symbols, &expat);
+CS_DYNLIB_DEFINE(libexpat, expat, EXPAT_FUNCTIONS, "expat", CISCOSEC_EXPAT_SONAME,
+                 CISCOSEC_EXPAT_PACKAGE, "to read XML");
 
 /* --- the wiping allocator ---------------------------------------------- */
 

@@ -13,34 +13,26 @@
 #include "ciscosec/dynlib.h"
 
 /* The functions used, each with the very type the header declares. */
-#define SRTP_FUNCTIONS(X)                                                                          \
-    X(srtp_init)                                                                                   \
-    X(srtp_shutdown)                                                                               \
-    X(srtp_create)                                                                                 \
-    X(srtp_dealloc)                                                                                \
-    X(srtp_protect)                                                                                \
-    X(srtp_unprotect)                                                                              \
-    X(srtp_protect_rtcp)                                                                           \
-    X(srtp_unprotect_rtcp)                                                                         \
-    X(srtp_get_version_string)                                                                     \
-    X(srtp_crypto_policy_set_rtp_default)                                                          \
-    X(srtp_crypto_policy_set_rtcp_default)                                                         \
-    X(srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32)                                              \
-    X(srtp_crypto_policy_set_aes_gcm_128_16_auth)                                                  \
-    X(srtp_crypto_policy_set_aes_gcm_256_16_auth)
-
-static struct srtp_api {
-    SRTP_FUNCTIONS(CS_DYNLIB_POINTER)
-} api;
-
-#define SRTP_SYMBOL(function) CS_DYNLIB_SYMBOL(struct srtp_api, function)
-static const cs_dynlib_symbol srtp_symbols[] = {SRTP_FUNCTIONS(SRTP_SYMBOL)};
-#undef SRTP_SYMBOL
+#define SRTP_FUNCTIONS(X, T)                                                                       \
+    X(T, srtp_init)                                                                                \
+    X(T, srtp_shutdown)                                                                            \
+    X(T, srtp_create)                                                                              \
+    X(T, srtp_dealloc)                                                                             \
+    X(T, srtp_protect)                                                                             \
+    X(T, srtp_unprotect)                                                                           \
+    X(T, srtp_protect_rtcp)                                                                        \
+    X(T, srtp_unprotect_rtcp)                                                                      \
+    X(T, srtp_get_version_string)                                                                  \
+    X(T, srtp_crypto_policy_set_rtp_default)                                                       \
+    X(T, srtp_crypto_policy_set_rtcp_default)                                                      \
+    X(T, srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32)                                           \
+    X(T, srtp_crypto_policy_set_aes_gcm_128_16_auth)                                               \
+    X(T, srtp_crypto_policy_set_aes_gcm_256_16_auth)
 
 /* The soname, the Debian package and the version built against come from
  * CMakeLists.txt. */
-static cs_dynlib libsrtp = CS_DYNLIB("libsrtp 2", CISCOSEC_SRTP2_SONAME, CISCOSEC_SRTP2_PACKAGE,
-                                     "to check SRTP", srtp_symbols, &api);
+CS_DYNLIB_DEFINE(libsrtp, api, SRTP_FUNCTIONS, "libsrtp 2", CISCOSEC_SRTP2_SONAME,
+                 CISCOSEC_SRTP2_PACKAGE, "to check SRTP");
 
 const char *cs_srtp_version(void)
 {

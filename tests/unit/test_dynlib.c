@@ -11,69 +11,60 @@
 #include "support.h"
 
 #define LIBM "libm.so.6"
+#define PACKAGE "libciscosec-test1"
+#define PURPOSE "to pass this test"
 
-/* The table of a library with two functions. */
-static struct libm_api {
-    CS_DYNLIB_POINTER(sqrt)
-    CS_DYNLIB_POINTER(floor)
-} libm_api;
-static const cs_dynlib_symbol libm_symbols[] = {CS_DYNLIB_SYMBOL(struct libm_api, sqrt)
-                                                    CS_DYNLIB_SYMBOL(struct libm_api, floor)};
+/* Two functions libm has; and one more that it has not, declared only for
+ * its type. */
+#define LIBM_FUNCTIONS(X, T) X(T, sqrt) X(T, floor)
+void cs_no_such_function(void);
+#define PARTIAL_FUNCTIONS(X, T) X(T, sqrt) X(T, cs_no_such_function)
+
+CS_DYNLIB_DEFINE(absent, absent_api, LIBM_FUNCTIONS, "ciscosec-test",
+                 "libciscosec-not-installed.so.1", PACKAGE, PURPOSE);
+CS_DYNLIB_DEFINE(partial, partial_api, PARTIAL_FUNCTIONS, "ciscosec-test", LIBM, PACKAGE, PURPOSE);
+CS_DYNLIB_DEFINE(libm, libm_api, LIBM_FUNCTIONS, "libm", LIBM, "libc6", "to do sums");
+CS_DYNLIB_DEFINE(shared_lib, shared_api, LIBM_FUNCTIONS, "libm", LIBM, "libc6", "to do sums");
 
 static void test_missing_library(void **state)
 {
     (void)state;
-    struct libm_api table = {0};
-    cs_dynlib lib = CS_DYNLIB("ciscosec-test", "libciscosec-not-installed.so.1",
-                              "libciscosec-test1", "to pass this test", libm_symbols, &table);
     cs_error err;
-    assert_int_equal(cs_dynlib_load(&lib, &err), CS_ERROR);
+    assert_int_equal(cs_dynlib_load(&absent, &err), CS_ERROR);
     assert_non_null(strstr(err.message, "cannot load ciscosec-test from "
                                         "libciscosec-not-installed.so.1 ("));
-    assert_non_null(strstr(err.message, "install it (Debian package libciscosec-test1) to pass "
-                                        "this test"));
-    assert_false(cs_dynlib_loaded(&lib));
-    assert_null(table.sqrt);
+    assert_non_null(strstr(err.message, "install it (Debian package " PACKAGE ") " PURPOSE));
+    assert_false(cs_dynlib_loaded(&absent));
+    assert_null(absent_api.sqrt);
 }
 
 /* A library that opens but lacks a function: refused, and not loaded. */
-static struct partial_api {
-    CS_DYNLIB_POINTER(sqrt)
-    void (*cs_no_such_function)(void);
-} partial_api;
-static const cs_dynlib_symbol partial_symbols[] = {CS_DYNLIB_SYMBOL(
-    struct partial_api, sqrt) CS_DYNLIB_SYMBOL(struct partial_api, cs_no_such_function)};
-
 static void test_missing_function(void **state)
 {
     (void)state;
-    cs_dynlib lib = CS_DYNLIB("ciscosec-test", LIBM, "libciscosec-test1", "to pass this test",
-                              partial_symbols, &partial_api);
     cs_error err;
-    assert_int_equal(cs_dynlib_load(&lib, &err), CS_ERROR);
+    assert_int_equal(cs_dynlib_load(&partial, &err), CS_ERROR);
     assert_string_equal(err.message, LIBM " has no cs_no_such_function: not the ciscosec-test "
-                                          "ciscosec was built for (Debian package "
-                                          "libciscosec-test1)");
-    assert_false(cs_dynlib_loaded(&lib));
+                                          "ciscosec was built for (Debian package " PACKAGE ")");
+    assert_false(cs_dynlib_loaded(&partial));
     /* Asked again, it fails again: nothing was cached as loaded. */
-    assert_int_equal(cs_dynlib_load(&lib, &err), CS_ERROR);
-    assert_false(cs_dynlib_loaded(&lib));
+    assert_int_equal(cs_dynlib_load(&partial, &err), CS_ERROR);
+    assert_false(cs_dynlib_loaded(&partial));
 }
 
 static void test_loads(void **state)
 {
     (void)state;
-    cs_dynlib lib = CS_DYNLIB("libm", LIBM, "libc6", "to do sums", libm_symbols, &libm_api);
     cs_error err;
-    assert_false(cs_dynlib_loaded(&lib));
-    assert_int_equal(cs_dynlib_load(&lib, &err), CS_OK);
-    assert_true(cs_dynlib_loaded(&lib));
+    assert_false(cs_dynlib_loaded(&libm));
+    assert_int_equal(cs_dynlib_load(&libm, &err), CS_OK);
+    assert_true(cs_dynlib_loaded(&libm));
     /* Every function, with its own type. */
     assert_true(libm_api.sqrt(16.0) == 4.0);
     assert_true(libm_api.floor(3.5) == 3.0);
     /* A second load keeps the table. */
     double (*first)(double) = libm_api.sqrt;
-    assert_int_equal(cs_dynlib_load(&lib, &err), CS_OK);
+    assert_int_equal(cs_dynlib_load(&libm, &err), CS_OK);
     assert_ptr_equal(libm_api.sqrt, first);
 }
 
@@ -82,9 +73,6 @@ static void test_loads(void **state)
  * each gets CS_OK and a complete table. */
 #define THREADS 8
 
-static struct libm_api shared_api;
-static cs_dynlib shared_lib =
-    CS_DYNLIB("libm", LIBM, "libc6", "to do sums", libm_symbols, &shared_api);
 static pthread_barrier_t start_together;
 
 typedef struct worker {
