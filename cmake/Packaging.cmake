@@ -3,7 +3,8 @@
 # installs: the binary, the old tools' names as symlinks, the man pages and
 # the bash and zsh completions. Its Depends field comes from the shared
 # libraries the binary links (dpkg-shlibdeps, from dpkg-dev), so it follows
-# whatever the build found. It carries the licence as Debian's
+# whatever the build found, and from the one library loaded on demand that
+# it cannot do without (expat, below). It carries the licence as Debian's
 # machine-readable copyright file (packaging/debian/copyright, installed by
 # every install), a changelog.Debian.gz and lintian overrides (DebLayout.cmake). Build against the system's libraries: a library
 # that no installed package owns (mbedTLS 3.6 unpacked under /tmp, say)
@@ -34,9 +35,14 @@ work unchanged.")
 set(CPACK_DEBIAN_PACKAGE_SECTION "admin")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-# libsrtp2 is not linked (dpkg-shlibdeps leaves it out of Depends):
-# `verify srtp` loads it on demand, and names it when it is missing.
-set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "libsrtp2-1")
+# expat and libsrtp2 are loaded on demand, not linked, so dpkg-shlibdeps
+# does not see them. Reading XML is at the heart of `enc` and `verify
+# tftpboot`: expat is a Depends, written here (CPack puts dpkg-shlibdeps'
+# list after it). Only `verify srtp` needs libsrtp2, and names it when it
+# is missing: a Recommends. The package names are CMakeLists.txt's, the
+# ones the error messages give.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "${CISCOSEC_EXPAT_PACKAGE}")
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "${CISCOSEC_SRTP2_PACKAGE}")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "bash-completion")
 set(CPACK_DEBIAN_PACKAGE_RELEASE 1)
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)

@@ -54,7 +54,22 @@ package_check_contents() {
     echo "Depends: $depends"
     [[ $depends == *libc6* && $depends == *libmbed* ]] ||
         { echo "Depends does not name libc6 and mbedTLS: dpkg-shlibdeps did not run?"; return 1; }
+    package_check_on_demand "$deb" || return 1
     [[ -n $(dpkg-deb --field "$deb" Maintainer) && -n $(dpkg-deb --field "$deb" Section) ]]
+}
+
+# The libraries loaded on demand, which dpkg-shlibdeps cannot see, named
+# as the build names them (CMakeLists.txt's cache): expat in Depends,
+# libsrtp2 in Recommends.
+package_check_on_demand() {
+    local deb=$1 cache=$CI_DIR/package/CMakeCache.txt expat srtp
+    expat=$(sed -n 's/^CISCOSEC_EXPAT_PACKAGE:STRING=//p' "$cache")
+    srtp=$(sed -n 's/^CISCOSEC_SRTP2_PACKAGE:STRING=//p' "$cache")
+    [[ -n $expat && -n $srtp ]] || { echo "no CISCOSEC_*_PACKAGE in $cache"; return 1; }
+    [[ ", $(dpkg-deb --field "$deb" Depends)," == *", $expat"[,\ ]* ]] ||
+        { echo "Depends does not name $expat"; return 1; }
+    [[ $(dpkg-deb --field "$deb" Recommends) == "$srtp" ]] ||
+        { echo "Recommends is not $srtp"; return 1; }
 }
 
 # No error and no warning; the tags we accept are overridden, each with its

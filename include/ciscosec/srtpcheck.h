@@ -7,7 +7,7 @@
  * refused. A suite that libsrtp was built without (the GCM ones need a
  * crypto backend such as OpenSSL or NSS) fails at session creation.
  *
- * libsrtp is loaded on demand (dlopen), by the first check: no other
+ * libsrtp is loaded on demand (dynlib.h), by the first check: no other
  * command loads it, and a system without it runs every other command. */
 #ifndef CISCOSEC_SRTPCHECK_H
 #define CISCOSEC_SRTPCHECK_H
@@ -30,13 +30,10 @@ typedef struct cs_srtp_result {
  * the version built against, saying it loads on demand. */
 const char *cs_srtp_version(void);
 
-/* Loads libsrtp from soname ("libsrtp2.so.1") unless it is loaded already.
- * CS_ERROR, naming the library, when it is missing or not a libsrtp 2. */
-int cs_srtp_load(const char *soname, cs_error *err);
-
-/* Loads libsrtp (the soname built against) and checks every suite into
- * results. CS_OK when all work, CS_INVALID when any does not, CS_ERROR
- * when libsrtp cannot be loaded or initialised at all. */
+/* Loads libsrtp (the soname built against, through dynlib.h) and checks
+ * every suite into results. CS_OK when all work, CS_INVALID when any does
+ * not, CS_ERROR when libsrtp cannot be loaded (the message names it and
+ * its Debian package) or initialised at all. */
 int cs_srtp_check(cs_srtp_result results[CS_SRTP_SUITE_COUNT], cs_error *err);
 
 #endif

@@ -1,6 +1,9 @@
 /* Phone configurations as XML: the one module that reads and writes XML.
  *
- * Every document is read here, with expat, under the same rules:
+ * Every document is read here, with expat, under the same rules. expat is
+ * loaded by the first parse (dynlib.h), so a command that reads no XML
+ * never loads it; when it is missing, the parse fails naming it and its
+ * Debian package. The rules:
  *   - no DOCTYPE at all (phone configurations have none), so no entity
  *     declaration, no external entity, no network access: expat loads
  *     nothing by itself, and a DOCTYPE stops the parse;
@@ -43,10 +46,12 @@ typedef struct cs_xml_node {
 
 typedef struct cs_xml_doc cs_xml_doc;
 
-/* "expat 2.5.0": the XML library in use (at run time). */
+/* "expat 2.5.0": the XML library in use, once a parse has loaded it;
+ * before, the version built against, saying it loads on demand. */
 const char *cs_xml_version(void);
 
-/* Parses a phone configuration under the rules above. On failure, err says
+/* Parses a phone configuration under the rules above (loading expat the
+ * first time: safe from several threads at once). On failure, err says
  * why in one line ("not well-formed XML: line 3: mismatched tag", "the XML
  * has a DOCTYPE: ...", "the root element is <phone>, not <device>: ..."). */
 int cs_xml_parse_config(const uint8_t *xml, size_t len, cs_xml_doc **out, cs_error *err);

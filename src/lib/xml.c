@@ -1,5 +1,6 @@
 #define _GNU_SOURCE /* malloc_usable_size */
-/* Phone configurations as XML (xml.h), read with expat. */
+/* Phone configurations as XML (xml.h), read with expat, which the first
+ * parse loads (dynlib.h): commands that read no XML never load it. */
 #include "ciscosec/xml.h"
 
 #include <ctype.h>
@@ -14,12 +15,41 @@
 #include <expat.h>
 
 #include "ciscosec/crypto.h"
+#include "ciscosec/dynlib.h"
 
 #define ROOT_NAME "device"
 /* libxml2's slow path reads text in pieces of this many characters. */
 #define SLOW_PIECE_CHARS 300
 /* Deeper than any configuration: a bound on the stack of open elements. */
 #define MAX_DEPTH 256
+
+/* --- expat, loaded by the first parse (dynlib.h) ------------------------ */
+
+/* The functions used, each with the very type expat.h declares. */
+#define EXPAT_FUNCTIONS(X, T)                                                                      \
+    X(T, XML_ParserCreate_MM)                                                                      \
+    X(T, XML_ParserFree)                                                                           \
+    X(T, XML_SetUserData)                                                                          \
+    X(T, XML_SetElementHandler)                                                                    \
+    X(T, XML_SetCharacterDataHandler)                                                              \
+    X(T, XML_SetCommentHandler)                                                                    \
+    X(T, XML_SetProcessingInstructionHandler)                                                      \
+    X(T, XML_SetCdataSectionHandler)                                                               \
+    X(T, XML_SetStartDoctypeDeclHandler)                                                           \
+    X(T, XML_SetEntityDeclHandler)                                                                 \
+    X(T, XML_SetParamEntityParsing)                                                                \
+    X(T, XML_Parse)                                                                                \
+    X(T, XML_StopParser)                                                                           \
+    X(T, XML_GetCurrentByteIndex)                                                                  \
+    X(T, XML_GetCurrentByteCount)                                                                  \
+    X(T, XML_GetCurrentLineNumber)                                                                 \
+    X(T, XML_GetErrorCode)                                                                         \
+    X(T, XML_ErrorString)                                                                          \
+    X(T, XML_ExpatVersionInfo)
+
+/* The soname and the Debian package come from CMakeLists.txt. */
+CS_DYNLIB_DEFINE(libexpat, expat, EXPAT_FUNCTIONS, "expat", CISCOSEC_EXPAT_SONAME,
+                 CISCOSEC_EXPAT_PACKAGE, "to read XML");
 
 /* --- the wiping allocator ---------------------------------------------- */
 
@@ -174,7 +204,7 @@ typedef struct reader {
 static void stop(reader *r, bool *why)
 {
     *why = true;
-    XML_StopParser(r->parser, XML_FALSE);
+    expat.XML_StopParser(r->parser, XML_FALSE);
 }
 
 static cs_xml_node *new_node(reader *r, cs_xml_kind kind)
@@ -326,7 +356,7 @@ static void flush_text(reader *r, bool closing)
     if (len == 0 || r->depth == 0)
         return;
     cs_xml_node *parent = r->open[r->depth - 1];
-    XML_Index end = XML_GetCurrentByteIndex(r->parser);
+    XML_Index end = expat.XML_GetCurrentByteIndex(r->parser);
     size_t skip = 0;
     if (r->ascii_input && r->run_start >= 0 && end >= r->run_start && (size_t)end <= r->input_len) {
         const char *raw = r->input + r->run_start;
@@ -351,7 +381,7 @@ static void XMLCALL on_text(void *data, const XML_Char *s, int len)
     reader *r = data;
     size_t n = (size_t)len;
     if (r->pending_len == 0)
-        r->run_start = XML_GetCurrentByteIndex(r->parser);
+        r->run_start = expat.XML_GetCurrentByteIndex(r->parser);
     if (r->pending_len + n + 1 > r->pending_cap) {
         size_t cap = r->pending_cap ? r->pending_cap : 256;
         while (cap < r->pending_len + n + 1)
@@ -481,7 +511,7 @@ static void XMLCALL on_pi(void *data, const XML_Char *target, const XML_Char *te
     /* libxml2 tells <?pi?> (no data) from <?pi ?> (empty data): so do we,
      * by the length of the markup. */
     size_t bare = strlen(target) + 4; /* <? and ?> */
-    bool has_data = (size_t)XML_GetCurrentByteCount(r->parser) > bare;
+    bool has_data = (size_t)expat.XML_GetCurrentByteCount(r->parser) > bare;
     add_leaf(r, CS_XML_PI, target, has_data ? text : NULL, strlen(text));
 }
 
@@ -556,18 +586,18 @@ static void XMLCALL on_entity_decl(void *data, const XML_Char *name, int is_para
 
 static XML_Parser new_parser(reader *r)
 {
-    XML_Parser p = XML_ParserCreate_MM(NULL, &wiping_suite, NULL);
+    XML_Parser p = expat.XML_ParserCreate_MM(NULL, &wiping_suite, NULL);
     if (p == NULL)
         return NULL;
-    XML_SetUserData(p, r);
-    XML_SetElementHandler(p, on_start, on_end);
-    XML_SetCharacterDataHandler(p, on_text);
-    XML_SetCommentHandler(p, on_comment);
-    XML_SetProcessingInstructionHandler(p, on_pi);
-    XML_SetCdataSectionHandler(p, on_cdata_start, on_cdata_end);
-    XML_SetStartDoctypeDeclHandler(p, on_doctype);
-    XML_SetEntityDeclHandler(p, on_entity_decl);
-    XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
+    expat.XML_SetUserData(p, r);
+    expat.XML_SetElementHandler(p, on_start, on_end);
+    expat.XML_SetCharacterDataHandler(p, on_text);
+    expat.XML_SetCommentHandler(p, on_comment);
+    expat.XML_SetProcessingInstructionHandler(p, on_pi);
+    expat.XML_SetCdataSectionHandler(p, on_cdata_start, on_cdata_end);
+    expat.XML_SetStartDoctypeDeclHandler(p, on_doctype);
+    expat.XML_SetEntityDeclHandler(p, on_entity_decl);
+    expat.XML_SetParamEntityParsing(p, XML_PARAM_ENTITY_PARSING_NEVER);
     return p;
 }
 
@@ -586,8 +616,8 @@ static int parse_failure(const reader *r, cs_error *err)
     if (r->too_deep)
         return cs_fail(err, CS_ERROR, "elements nested deeper than %d levels", MAX_DEPTH);
     return cs_fail(err, CS_ERROR, "not well-formed XML: line %lu: %s",
-                   (unsigned long)XML_GetCurrentLineNumber(r->parser),
-                   XML_ErrorString(XML_GetErrorCode(r->parser)));
+                   (unsigned long)expat.XML_GetCurrentLineNumber(r->parser),
+                   expat.XML_ErrorString(expat.XML_GetErrorCode(r->parser)));
 }
 
 int cs_xml_parse_config(const uint8_t *xml, size_t len, cs_xml_doc **out, cs_error *err)
@@ -595,6 +625,9 @@ int cs_xml_parse_config(const uint8_t *xml, size_t len, cs_xml_doc **out, cs_err
     *out = NULL;
     if (len > INT_MAX)
         return cs_fail(err, CS_ERROR, "the configuration is too large");
+    int loaded = cs_dynlib_load(&libexpat, err);
+    if (loaded != CS_OK)
+        return loaded;
     reader *r = wipe_malloc(sizeof *r);
     if (r == NULL)
         return cs_fail(err, CS_ERROR, "out of memory");
@@ -610,13 +643,13 @@ int cs_xml_parse_config(const uint8_t *xml, size_t len, cs_xml_doc **out, cs_err
         rc = cs_fail(err, CS_ERROR, "out of memory");
     } else {
         r->doc->root = NULL;
-        if (XML_Parse(r->parser, (const char *)xml, (int)len, XML_TRUE) != XML_STATUS_OK)
+        if (expat.XML_Parse(r->parser, (const char *)xml, (int)len, XML_TRUE) != XML_STATUS_OK)
             rc = parse_failure(r, err);
         else if (r->doc->root == NULL) /* expat refuses this first: kept for safety */
             rc = cs_fail(err, CS_ERROR, "the XML has no root element");
     }
     if (r->parser != NULL)
-        XML_ParserFree(r->parser);
+        expat.XML_ParserFree(r->parser);
     wipe_free(r->pending);
     if (rc == CS_OK)
         *out = r->doc;
@@ -626,17 +659,25 @@ int cs_xml_parse_config(const uint8_t *xml, size_t len, cs_xml_doc **out, cs_err
     return rc;
 }
 
-static char expat_version[32];
-static pthread_once_t expat_version_once = PTHREAD_ONCE_INIT;
+/* Once: the version is the library's, which is loaded for good. */
+static char loaded_version[32];
+static pthread_once_t loaded_version_once = PTHREAD_ONCE_INIT;
 
-static void format_expat_version(void)
+static void format_loaded_version(void)
 {
-    XML_Expat_Version v = XML_ExpatVersionInfo();
-    snprintf(expat_version, sizeof expat_version, "expat %d.%d.%d", v.major, v.minor, v.micro);
+    XML_Expat_Version v = expat.XML_ExpatVersionInfo();
+    snprintf(loaded_version, sizeof loaded_version, "expat %d.%d.%d", v.major, v.minor, v.micro);
 }
+
+#define STRINGIFY(x) #x
+#define VERSION_STRING(major, minor, micro)                                                        \
+    STRINGIFY(major) "." STRINGIFY(minor) "." STRINGIFY(micro)
 
 const char *cs_xml_version(void)
 {
-    pthread_once(&expat_version_once, format_expat_version);
-    return expat_version;
+    if (!cs_dynlib_loaded(&libexpat))
+        return "expat " VERSION_STRING(XML_MAJOR_VERSION, XML_MINOR_VERSION,
+                                       XML_MICRO_VERSION) " (built against; loaded on demand)";
+    pthread_once(&loaded_version_once, format_loaded_version);
+    return loaded_version;
 }

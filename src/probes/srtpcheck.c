@@ -3,8 +3,6 @@
  * (and for NSS behind it) at start-up (tests/bench/startup-bench.sh). */
 #include "ciscosec/srtpcheck.h"
 
-#include <dlfcn.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -12,81 +10,33 @@
 /* For the types only: nothing here calls libsrtp but through `api`. */
 #include <srtp2/srtp.h>
 
-#ifndef CISCOSEC_SRTP2_SONAME
-#define CISCOSEC_SRTP2_SONAME "libsrtp2.so.1"
-#endif
-#ifndef CISCOSEC_SRTP2_VERSION
-#define CISCOSEC_SRTP2_VERSION "2"
-#endif
+#include "ciscosec/dynlib.h"
 
 /* The functions used, each with the very type the header declares. */
-#define SRTP_FUNCTIONS(X)                                                                          \
-    X(srtp_init)                                                                                   \
-    X(srtp_shutdown)                                                                               \
-    X(srtp_create)                                                                                 \
-    X(srtp_dealloc)                                                                                \
-    X(srtp_protect)                                                                                \
-    X(srtp_unprotect)                                                                              \
-    X(srtp_protect_rtcp)                                                                           \
-    X(srtp_unprotect_rtcp)                                                                         \
-    X(srtp_get_version_string)                                                                     \
-    X(srtp_crypto_policy_set_rtp_default)                                                          \
-    X(srtp_crypto_policy_set_rtcp_default)                                                         \
-    X(srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32)                                              \
-    X(srtp_crypto_policy_set_aes_gcm_128_16_auth)                                                  \
-    X(srtp_crypto_policy_set_aes_gcm_256_16_auth)
+#define SRTP_FUNCTIONS(X, T)                                                                       \
+    X(T, srtp_init)                                                                                \
+    X(T, srtp_shutdown)                                                                            \
+    X(T, srtp_create)                                                                              \
+    X(T, srtp_dealloc)                                                                             \
+    X(T, srtp_protect)                                                                             \
+    X(T, srtp_unprotect)                                                                           \
+    X(T, srtp_protect_rtcp)                                                                        \
+    X(T, srtp_unprotect_rtcp)                                                                      \
+    X(T, srtp_get_version_string)                                                                  \
+    X(T, srtp_crypto_policy_set_rtp_default)                                                       \
+    X(T, srtp_crypto_policy_set_rtcp_default)                                                      \
+    X(T, srtp_crypto_policy_set_aes_cm_128_hmac_sha1_32)                                           \
+    X(T, srtp_crypto_policy_set_aes_gcm_128_16_auth)                                               \
+    X(T, srtp_crypto_policy_set_aes_gcm_256_16_auth)
 
-static struct srtp_api {
-#define SRTP_MEMBER(name) __typeof__(name) *name;
-    SRTP_FUNCTIONS(SRTP_MEMBER)
-#undef SRTP_MEMBER
-} api;
-
-static bool api_loaded;
-static pthread_mutex_t api_lock = PTHREAD_MUTEX_INITIALIZER;
-
-/* Resolves every function of the library or none. */
-static int resolve(void *lib, const char *soname, struct srtp_api *out, cs_error *err)
-{
-    void *sym;
-#define SRTP_RESOLVE(name)                                                                         \
-    if ((sym = dlsym(lib, #name)) == NULL)                                                         \
-        return cs_fail(err, CS_ERROR, "%s has no %s: not a libsrtp 2", soname, #name);             \
-    memcpy(&out->name, &sym, sizeof sym);
-    SRTP_FUNCTIONS(SRTP_RESOLVE)
-#undef SRTP_RESOLVE
-    return CS_OK;
-}
-
-int cs_srtp_load(const char *soname, cs_error *err)
-{
-    pthread_mutex_lock(&api_lock);
-    int rc = CS_OK;
-    if (!api_loaded) {
-        void *lib = dlopen(soname, RTLD_NOW | RTLD_LOCAL);
-        struct srtp_api found;
-        if (lib == NULL)
-            rc = cs_fail(err, CS_ERROR,
-                         "cannot load the SRTP library %s (%s): install libsrtp 2 (Debian: "
-                         "libsrtp2-1) to check SRTP",
-                         soname, dlerror());
-        else if ((rc = resolve(lib, soname, &found, err)) != CS_OK)
-            dlclose(lib);
-        if (rc == CS_OK) {
-            api = found;
-            api_loaded = true; /* and the library stays, for the process's life */
-        }
-    }
-    pthread_mutex_unlock(&api_lock);
-    return rc;
-}
+/* The soname, the Debian package and the version built against come from
+ * CMakeLists.txt. */
+CS_DYNLIB_DEFINE(libsrtp, api, SRTP_FUNCTIONS, "libsrtp 2", CISCOSEC_SRTP2_SONAME,
+                 CISCOSEC_SRTP2_PACKAGE, "to check SRTP");
 
 const char *cs_srtp_version(void)
 {
-    pthread_mutex_lock(&api_lock);
-    bool loaded = api_loaded;
-    pthread_mutex_unlock(&api_lock);
-    if (loaded)
+    if (cs_dynlib_loaded(&libsrtp))
         return api.srtp_get_version_string();
     return "libsrtp2 " CISCOSEC_SRTP2_VERSION " (built against; loaded on demand)";
 }
@@ -316,7 +266,7 @@ static void check_suite(const struct suite *s, cs_srtp_result *r)
 
 int cs_srtp_check(cs_srtp_result results[CS_SRTP_SUITE_COUNT], cs_error *err)
 {
-    int loaded = cs_srtp_load(CISCOSEC_SRTP2_SONAME, err);
+    int loaded = cs_dynlib_load(&libsrtp, err);
     if (loaded != CS_OK)
         return loaded;
     srtp_err_status_t rc = api.srtp_init();

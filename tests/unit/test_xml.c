@@ -204,15 +204,27 @@ static void test_companions_as_libxml2_wrote_them(void **state)
     assert_true(checked >= 30);
 }
 
+/* Run first: no parse has loaded expat yet, and the version is the one
+ * built against. */
+static void test_version_before_parse(void **state)
+{
+    (void)state;
+    assert_int_equal(strncmp(cs_xml_version(), "expat 2.", 8), 0);
+    assert_non_null(strstr(cs_xml_version(), " (built against; loaded on demand)"));
+}
+
+/* Run last: the parses loaded it, and the version is the loaded one's. */
 static void test_version(void **state)
 {
     (void)state;
     assert_int_equal(strncmp(cs_xml_version(), "expat 2.", 8), 0);
+    assert_null(strstr(cs_xml_version(), "on demand"));
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_version_before_parse),
         cmocka_unit_test(test_rules),
         cmocka_unit_test(test_find_and_text),
         cmocka_unit_test(test_companion_wipes),
