@@ -33,11 +33,12 @@ typedef struct cs_bytes {
 void cs_buf_init(cs_buf *buf);
 /* Frees the memory (wiping it first when the buffer is secret). */
 void cs_buf_release(cs_buf *buf);
-/* For tests: an observer that cs_buf_release calls with the memory it is
- * about to free, after a secret buffer's wipe, so that a test can tell a
- * buffer that held key material and was freed unwiped. NULL (the default)
- * observes nothing. */
-typedef void (*cs_buf_release_observer)(const uint8_t *data, size_t cap);
+/* For tests: an observer that cs_buf_release calls with the bytes it is
+ * about to free (the len written; what lies beyond was never set, and
+ * reading it would be a read of uninitialised memory), after a secret
+ * buffer's wipe, so that a test can tell a buffer that held key material
+ * and was freed unwiped. NULL (the default) observes nothing. */
+typedef void (*cs_buf_release_observer)(const uint8_t *data, size_t len);
 void cs_buf_observe_releases(cs_buf_release_observer observer);
 bool cs_buf_reserve(cs_buf *buf, size_t extra);
 void cs_buf_append(cs_buf *buf, const void *data, size_t len);

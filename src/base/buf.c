@@ -23,7 +23,7 @@ void cs_buf_release(cs_buf *buf)
     if (buf->secret && buf->data != NULL)
         cs_zeroize(buf->data, buf->cap);
     if (release_observer != NULL && buf->data != NULL)
-        release_observer(buf->data, buf->cap);
+        release_observer(buf->data, buf->len);
     free(buf->data);
     bool secret = buf->secret;
     cs_buf_init(buf);

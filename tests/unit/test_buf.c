@@ -149,10 +149,10 @@ static void test_strings(void **state)
  * held a non-zero byte when they were freed. */
 static size_t released, released_unwiped;
 
-static void count_unwiped(const uint8_t *data, size_t cap)
+static void count_unwiped(const uint8_t *data, size_t len)
 {
     released++;
-    for (size_t i = 0; i < cap; i++) {
+    for (size_t i = 0; i < len; i++) {
         if (data[i] != 0) {
             released_unwiped++;
             return;
@@ -181,7 +181,7 @@ static void test_secret_buffers(void **state)
     cs_buf_append(&b, "key", 3);
     assert_true(b.secret);
     cs_buf_release(&b);
-    /* Both releases wiped the whole allocation before freeing it. */
+    /* Both releases wiped what the buffer held before freeing it. */
     assert_int_equal(released, 2);
     assert_int_equal(released_unwiped, 0);
     /* The observer does tell: an ordinary buffer is freed as it is. */

@@ -504,10 +504,10 @@ static void test_version(void **state)
 /* Released buffers that still held the text of a private key. */
 static size_t key_text_freed;
 
-static void find_key_text(const uint8_t *data, size_t cap)
+static void find_key_text(const uint8_t *data, size_t len)
 {
     static const char marker[] = "PRIVATE KEY";
-    if (memmem(data, cap, marker, sizeof marker - 1) != NULL)
+    if (memmem(data, len, marker, sizeof marker - 1) != NULL)
         key_text_freed++;
 }
 
