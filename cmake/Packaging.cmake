@@ -27,11 +27,15 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
 relies on: trust lists (ITLFile.tlv, CTLFile.tlv), signed files (.sgn),
 encrypted configurations (.cnf.xml.enc.sgn) and the certificates behind
 them. It checks a whole provisioning directory, a TLS server and the SRTP
-library the way a phone would, before a phone finds a problem.
+library the way a phone would, before a phone finds a problem. It also
+runs the two services phones connect to: CAPF, which issues each phone
+its certificate (LSC), and TVS, which tells a phone whether a certificate
+is trusted.
 
 It replaces the certutils scripts and answers to their names (tlvfile,
 sgnfile, stripsgn, enccnf, mkcert, certhash), so existing command lines
-work unchanged.")
+work unchanged, as do those of the CAPF and TVS daemons (capfd, capfctl,
+capfc, tvsd, tvsctl, tvsc).")
 set(CPACK_DEBIAN_PACKAGE_SECTION "admin")
 set(CPACK_DEBIAN_PACKAGE_PRIORITY "optional")
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

@@ -46,13 +46,13 @@ declare -gA _ciscosec_options=(
     [verify/srtp]='--json'
     [capf/serve]='-A|--capf=pem --key=pem -i|--issuer=pem -v|--verify=pem -d|--days=text
         -p|--port=text --listen=text -t|--timeout=text -L|--limit=text --threads=text
-        --drain=text --tlsv1'
+        --drain=text --tlsv1 --passphrase-file=file --passphrase-env=text'
     [capf/add]='-p|--password=text -c|--certificate -b|--bits|--key-size=512,1024,2048,3072,4096
         -E|--curve=secp256r1,prime256v1,secp384r1,secp521r1'
     [capf/enrol]='-A|--capf=pem -h|--host=host -t|--timeout=text -p|--password=text -l|--lsc=pem
-        -s|--sudi=pem -c|--certificate=pem --tlsv1'
+        -s|--sudi=pem -c|--certificate=pem --tlsv1 --passphrase-file=file --passphrase-env=text'
     [tvs/serve]='-T|--tvs=pem --key=pem -p|--port=text --listen=text -t|--timeout=text
-        -L|--limit=text --threads=text --drain=text --tlsv1'
+        -L|--limit=text --threads=text --drain=text --tlsv1 --passphrase-file=file --passphrase-env=text'
     [tvs/add]='-L|--ttl=text -s|--sast -c|--ccm -t|--tftp -C|--ccm-tftp -P|--capf
         -A|--app-server -T|--tvs'
     [tvs/query]='-T|--tvs=pem -h|--host=host -t|--timeout=text -d|--device=text --tlsv1'

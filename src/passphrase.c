@@ -145,3 +145,36 @@ cs_passphrase passphrase_source(const passphrase_opts *p)
 {
     return (cs_passphrase){get, (void *)p}; /* get only reads it */
 }
+
+static int get_kept(void *ctx, const char *path, cs_buf *out, cs_error *err)
+{
+    passphrase_kept *k = ctx;
+    if (!k->have) {
+        int rc = get((void *)k->opts, path, &k->phrase, err);
+        if (rc != CS_OK) {
+            cs_buf_release(&k->phrase);
+            k->phrase.secret = true;
+            return rc;
+        }
+        k->have = true;
+    }
+    cs_buf_append(out, k->phrase.data, k->phrase.len);
+    return CS_OK;
+}
+
+void passphrase_kept_init(passphrase_kept *k, const passphrase_opts *opts)
+{
+    *k = (passphrase_kept){.opts = opts, .phrase = CS_BUF_INIT};
+    k->phrase.secret = true;
+}
+
+cs_passphrase passphrase_kept_source(passphrase_kept *k)
+{
+    return (cs_passphrase){get_kept, k};
+}
+
+void passphrase_kept_release(passphrase_kept *k)
+{
+    cs_buf_release(&k->phrase);
+    k->have = false;
+}

@@ -42,4 +42,18 @@ bool passphrase_given(const passphrase_opts *p);
 /* A source for the library's key loaders (crypto.h). */
 cs_passphrase passphrase_source(const passphrase_opts *p);
 
+/* A passphrase asked for once, when the first encrypted key needs it, and
+ * kept for a server's later loads (SIGHUP reloads reuse it: a server does
+ * not ask again). Without a terminal, as under systemd, a missing
+ * passphrase is an error, not a prompt. Wiped by passphrase_kept_release. */
+typedef struct passphrase_kept {
+    const passphrase_opts *opts;
+    cs_buf phrase;
+    bool have;
+} passphrase_kept;
+
+void passphrase_kept_init(passphrase_kept *k, const passphrase_opts *opts);
+cs_passphrase passphrase_kept_source(passphrase_kept *k);
+void passphrase_kept_release(passphrase_kept *k);
+
 #endif

@@ -40,7 +40,8 @@ static void log_ready(void *ctx, const char *what)
     fprintf(stderr, "\n");
 }
 
-int serve_run(const cli_ctx *cli, const serve_options *o, const cs_protocol *protocol)
+int serve_run(const cli_ctx *cli, const serve_options *o, const cs_protocol *protocol,
+              const cs_passphrase *key_pass)
 {
     serve_ctx ctx = {.cli = cli, .listeners = o->listen_count > 0 ? o->listen_count : 1};
     cs_server_config cfg = {.protocol = protocol,
@@ -48,6 +49,7 @@ int serve_run(const cli_ctx *cli, const serve_options *o, const cs_protocol *pro
                             .default_port = o->port,
                             .cert_path = o->cert,
                             .key_path = o->key,
+                            .key_pass = key_pass,
                             .allow_tls10 = o->tlsv1,
                             .threads = o->threads,
                             .session_timeout_ms = o->timeout_s * 1000u,
@@ -79,7 +81,8 @@ void serve_print_help(const char *default_port)
            "      --threads N          event-loop threads; default one per core\n"
            "      --drain SECONDS      on SIGTERM, time left to sessions in flight;\n"
            "                           default the session timeout\n"
-           "      --tlsv1              also offer TLS 1.0 (7900-series phones)\n"
+           "      --tlsv1              also offer TLS 1.0 (7900-series phones)\n" PASSPHRASE_HELP
+           "                           (asked once, kept for SIGHUP; no terminal: an error)\n"
            "  SIGHUP reloads the TLS certificate; one log line per session on stderr.\n",
            default_port, SERVE_DEFAULT_TIMEOUT_S, CS_SERVER_DEFAULT_MAX_SESSIONS);
 }
@@ -110,6 +113,9 @@ int serve_parse_option(serve_options *o, int opt, bool *handled, const cli_ctx *
     case SERVE_OPT_TLSV1:
         o->tlsv1 = true;
         return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->pass, opt, cli);
     default:
         *handled = false;
         return CS_OK;

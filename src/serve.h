@@ -10,6 +10,7 @@
 
 #include "ciscosec/server.h"
 #include "cli.h"
+#include "passphrase.h"
 
 #define SERVE_DEFAULT_TIMEOUT_S 10u
 #define SERVE_MAX_TIMEOUT_S 3600u
@@ -25,13 +26,15 @@ typedef struct serve_options {
     size_t listen_count;
     unsigned timeout_s, limit, threads, drain_s;
     bool tlsv1;
+    passphrase_opts pass; /* of the server's encrypted keys */
 } serve_options;
 
 /* Prints the help lines of the engine's options (port's default given). */
 void serve_print_help(const char *default_port);
 
 /* One of the engine's options: -p/--port, --listen, -t/--timeout,
- * -L/--limit, --threads, --drain, --tlsv1, --key. Sets *handled when opt
+ * -L/--limit, --threads, --drain, --tlsv1, --key, --passphrase-file,
+ * --passphrase-env. Sets *handled when opt
  * is one of them; returns CS_OK or a usage error. */
 int serve_parse_option(serve_options *o, int opt, bool *handled, const cli_ctx *cli);
 
@@ -39,7 +42,8 @@ int serve_parse_option(serve_options *o, int opt, bool *handled, const cli_ctx *
  * here: "PROG: PEER DEVICE OPERATION: RESULT (N ms)" per session) until
  * SIGTERM/SIGINT, then closes. Returns the exit status, the error
  * reported. */
-int serve_run(const cli_ctx *cli, const serve_options *o, const cs_protocol *protocol);
+int serve_run(const cli_ctx *cli, const serve_options *o, const cs_protocol *protocol,
+              const cs_passphrase *key_pass);
 
 /* A number from lo to hi, or a usage error naming `what`. */
 int serve_parse_unsigned(const char *text, unsigned lo, unsigned hi, const char *what,

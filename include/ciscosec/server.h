@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "ciscosec/buf.h"
+#include "ciscosec/crypto.h"
 #include "ciscosec/error.h"
 #include "ciscosec/hostport.h"
 
@@ -82,6 +83,8 @@ typedef struct cs_server_config {
     const char *default_port; /* "2445" */
     const char *cert_path;    /* the server's certificate (and key) */
     const char *key_path;     /* NULL: the key is in cert_path */
+    /* For an encrypted key (NULL: none); also used by SIGHUP reloads. */
+    const cs_passphrase *key_pass;
     bool allow_tls10;
     unsigned threads;            /* 0: one per core */
     unsigned session_timeout_ms; /* the deadline on a whole session */

@@ -109,8 +109,7 @@ static void usage(const cli_ctx *cli)
            "  -s, --sudi CERT          add SUDI data from this certificate and key\n"
            "  -c, --certificate FILE   where the issued certificate and its key go;\n"
            "                           default DEVICE.pem\n"
-           "      --tlsv1              offer TLS 1.0 too\n"
-           "\n"
+           "      --tlsv1              offer TLS 1.0 too\n" PASSPHRASE_HELP "\n"
            "  -H, --help               print this help\n"
            "Exit status: 0 done, 1 refused (unknown device, wrong password or\n"
            "signature, no such device or certificate), 2 usage, I/O or database error.\n");
@@ -128,7 +127,7 @@ static const struct option serve_long[] = {
     {"threads", required_argument, NULL, SERVE_OPT_THREADS},
     {"drain", required_argument, NULL, SERVE_OPT_DRAIN},
     {"tlsv1", no_argument, NULL, SERVE_OPT_TLSV1}, {"help", no_argument, NULL, 'H'},
-    {NULL, 0, NULL, 0},
+    PASSPHRASE_LONG_OPTIONS, {NULL, 0, NULL, 0},
 };
 static const struct option ctl_long[] = {
     {"list", no_argument, NULL, 'l'}, {"install", required_argument, NULL, 'i'},
@@ -145,7 +144,7 @@ static const struct option enrol_long[] = {
     {"lsc", required_argument, NULL, 'l'}, {"sudi", required_argument, NULL, 's'},
     {"certificate", required_argument, NULL, 'c'},
     {"tlsv1", no_argument, NULL, SERVE_OPT_TLSV1},
-    {"help", no_argument, NULL, 'H'}, {NULL, 0, NULL, 0},
+    {"help", no_argument, NULL, 'H'}, PASSPHRASE_LONG_OPTIONS, {NULL, 0, NULL, 0},
 };
 /* clang-format on */
 
@@ -272,6 +271,9 @@ static int parse_enrol_option(void *opts, int opt, const cli_ctx *cli)
     case SERVE_OPT_TLSV1:
         o->serve.tlsv1 = true;
         return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->serve.pass, opt, cli);
     default:
         return cli_usage_error(cli, "invalid option");
     }
@@ -395,14 +397,20 @@ static int serve(const capf_options *o, const cli_ctx *cli)
                                    .verify_paths = o->certs,
                                    .verify_count = o->cert_count,
                                    .days = o->days};
+    passphrase_kept kept;
+    passphrase_kept_init(&kept, &o->serve.pass);
+    cs_passphrase key_pass = passphrase_kept_source(&kept);
+    scfg.issuer_pass = &key_pass;
     cs_capf_service *svc;
     int rc = cs_capf_service_new(&scfg, &svc, &err);
     if (rc != CS_OK) {
+        passphrase_kept_release(&kept);
         free(dir);
         return cli_fail(cli, rc, "%s", err.message);
     }
-    rc = serve_run(cli, &o->serve, cs_capf_service_protocol(svc));
+    rc = serve_run(cli, &o->serve, cs_capf_service_protocol(svc), &key_pass);
     cs_capf_service_free(svc);
+    passphrase_kept_release(&kept);
     free(dir);
     return rc;
 }
@@ -574,7 +582,8 @@ static int load_keys(const capf_options *o, const char *output, enrol_keys *k, c
     for (size_t i = 0; i < 2; i++) {
         if (paths[i] == NULL)
             continue;
-        int rc = cs_cert_file_load(paths[i], NULL, certs[i], keys[i], NULL, &err);
+        cs_passphrase pass = passphrase_source(&o->serve.pass);
+        int rc = cs_cert_file_load(paths[i], &pass, certs[i], keys[i], NULL, &err);
         if (rc == CS_OK && *keys[i] == NULL)
             rc = cs_fail(&err, CS_ERROR, "no private key beside the certificate");
         if (rc != CS_OK)

@@ -16,6 +16,7 @@
 #include "ciscosec/tvs.h"
 #include "ciscosec/tvs_store.h"
 #include "../cli.h"
+#include "../passphrase.h"
 #include "../report.h"
 
 #define DEFAULT_TIMEOUT_S 10u
@@ -41,6 +42,7 @@ typedef struct tvs_options {
     size_t listen_count;
     unsigned timeout_s, limit, threads, drain_s;
     bool tlsv1;
+    passphrase_opts pass; /* of the TLS key */
     /* add */
     uint16_t roles[CS_TVS_MAX_ROLES];
     size_t role_count;
@@ -86,7 +88,8 @@ static void usage(const cli_ctx *cli)
            "      --threads N          event-loop threads; default one per core\n"
            "      --drain SECONDS      on SIGTERM, time left to sessions in flight;\n"
            "                           default the session timeout\n"
-           "      --tlsv1              also offer TLS 1.0 (7900-series phones)\n"
+           "      --tlsv1              also offer TLS 1.0 (7900-series phones)\n" PASSPHRASE_HELP
+           "                           (asked once, kept for SIGHUP; no terminal: an error)\n"
            "  SIGHUP reloads the certificate; one log line per session on stderr.\n"
            "\n"
            "The database (tvsctl):\n"
@@ -126,7 +129,7 @@ static const struct option serve_long[] = {
     {"timeout", required_argument, NULL, 't'}, {"limit", required_argument, NULL, 'L'},
     {"threads", required_argument, NULL, OPT_THREADS}, {"drain", required_argument, NULL, OPT_DRAIN},
     {"tlsv1", no_argument, NULL, OPT_TLSV1}, {"help", no_argument, NULL, 'H'},
-    {NULL, 0, NULL, 0},
+    PASSPHRASE_LONG_OPTIONS, {NULL, 0, NULL, 0},
 };
 static const struct option ctl_long[] = {
     {"list", no_argument, NULL, 'l'}, {"add", required_argument, NULL, 'a'},
@@ -197,6 +200,9 @@ static int parse_serve_option(void *opts, int opt, const cli_ctx *cli)
     case OPT_TLSV1:
         o->tlsv1 = true;
         return CS_OK;
+    case PASSPHRASE_OPT_FILE:
+    case PASSPHRASE_OPT_ENV:
+        return passphrase_option(&o->pass, opt, cli);
     default:
         return cli_usage_error(cli, "invalid option");
     }
@@ -383,11 +389,15 @@ static int serve(const tvs_options *o, const cli_ctx *cli)
     if (rc != CS_OK)
         return cli_fail(cli, rc, "%s", err.message);
     serve_ctx ctx = {.cli = cli, .listeners = o->listen_count > 0 ? o->listen_count : 1};
+    passphrase_kept kept;
+    passphrase_kept_init(&kept, &o->pass);
+    cs_passphrase key_pass = passphrase_kept_source(&kept);
     cs_server_config cfg = {.protocol = cs_tvs_service_protocol(svc),
                             .listen_count = o->listen_count,
                             .default_port = o->port,
                             .cert_path = o->cert,
                             .key_path = o->key,
+                            .key_pass = &key_pass,
                             .allow_tls10 = o->tlsv1,
                             .threads = o->threads,
                             .session_timeout_ms = o->timeout_s * 1000u,
@@ -404,6 +414,7 @@ static int serve(const tvs_options *o, const cli_ctx *cli)
         rc = cs_server_run(ctx.srv, &err);
         cs_server_close(ctx.srv);
     }
+    passphrase_kept_release(&kept);
     cs_tvs_service_free(svc);
     return rc == CS_OK ? CS_OK : cli_fail(cli, rc, "%s", err.message);
 }

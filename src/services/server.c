@@ -553,6 +553,7 @@ static int load_creds(const cs_server *srv, cs_tls_creds **out, cs_error *err)
 {
     cs_tls_server_options o = {.cert_path = srv->cfg.cert_path,
                                .key_path = srv->cfg.key_path,
+                               .key_pass = srv->cfg.key_pass,
                                .allow_tls10 = srv->cfg.allow_tls10};
     return cs_tls_creds_load(&o, out, err);
 }

@@ -244,6 +244,31 @@ expect_status 0 enrol SEP0011223344BB -p 111111
       WHERE device_name = 'SEP0011223344BB'") == blob ]] && pass || fail "PEM not stored as a BLOB"
 stop_capfd
 
+# --- encrypted keys -----------------------------------------------------------
+# The issuing key and the phone's LSC key encrypted, their passphrase from
+# a file (the server asks once for its keys); a wrong one is exit 2.
+openssl x509 -in capf.pem -out issuer.pem
+openssl pkey -in capf.pem -aes256 -passout pass:hunter22 >>issuer.pem
+printf 'hunter22\n' >pass.txt
+printf 'wrong\n' >wrong.txt
+expect_status 2 capfd -A capf.pem -i issuer.pem --passphrase-file wrong.txt \
+    --listen 127.0.0.1:0 "$DB"
+expect_one_line_error "issuer.pem"
+if command -v setsid >/dev/null; then
+    expect_status 2 setsid -w capfd -A capf.pem -i issuer.pem --listen 127.0.0.1:0 "$DB" \
+        </dev/null
+    expect_one_line_error "give its passphrase with --passphrase-file FILE"
+fi
+start_capfd -i issuer.pem --passphrase-file pass.txt "$DB"
+expect_status 0 capfctl -i SEP000000002048 -c "$DB"
+openssl x509 -in phone/SEP000000002048.pem -out enc-lsc.pem
+openssl pkey -in phone/SEP000000002048.pem -aes256 -passout pass:hunter22 >>enc-lsc.pem
+expect_status 2 enrol SEP000000002048 -l enc-lsc.pem --passphrase-file wrong.txt
+expect_one_line_error "enc-lsc.pem"
+LSC_PASS=hunter22 expect_status 0 enrol SEP000000002048 -l enc-lsc.pem --passphrase-env LSC_PASS
+check_install SEP000000002048 "Public-Key: (2048 bit)"
+stop_capfd
+
 # --- the native verbs -------------------------------------------------------------
 expect_status 0 ciscosec capf add n.sqlite3 SEP00000000AAAA fetch --password 42
 expect_status 0 ciscosec capf show n.sqlite3 SEP00000000AAAA

@@ -307,6 +307,37 @@ start_server -T "$S/tvs.pem" --listen 127.0.0.1:0 db.sqlite3
 expect_status 0 tvsc -T "$S/tvs.pem" -h "127.0.0.1:${PORTS[0]}" -d "$PHONE" "$S/pbx.pem"
 stop_server
 
+# An encrypted TLS key: its passphrase from a file or a variable, asked
+# for once and kept for SIGHUP (the file is gone by then); a wrong one, or
+# none without a terminal (as under systemd), is exit 2 before serving.
+openssl x509 -in "$S/tvs.pem" -out enc-cert.pem
+openssl pkey -in "$S/tvs.pem" -aes256 -passout pass:hunter22 -out enc.key
+printf 'hunter22\n' >pass.txt
+printf 'wrong\n' >wrong.txt
+expect_status 2 tvsd -T enc-cert.pem --key enc.key --passphrase-file wrong.txt \
+    --listen 127.0.0.1:0 db.sqlite3
+expect_one_line_error "enc.key"
+expect_status 2 setsid -w ciscosec tvs serve -T enc-cert.pem --key enc.key \
+    --listen 127.0.0.1:0 db.sqlite3
+expect_one_line_error "give its passphrase with --passphrase-file FILE or --passphrase-env NAME"
+expect_status 2 tvsd -T enc-cert.pem --key enc.key --passphrase-file pass.txt \
+    --passphrase-env X db.sqlite3
+expect_one_line_error "cannot be used together"
+start_server -T enc-cert.pem --key enc.key --passphrase-file pass.txt \
+    --listen 127.0.0.1:0 db.sqlite3
+expect_status 0 tvsc -T "$S/tvs.pem" -h "127.0.0.1:${PORTS[0]}" -d "$PHONE" "$S/pbx.pem"
+rm pass.txt
+openssl x509 -in "$S/capf.pem" -out enc-cert.pem
+openssl pkey -in "$S/capf.pem" -aes256 -passout pass:hunter22 -out enc.key
+kill -HUP "$server_pid"
+expect_log "reloaded the certificate"
+expect_status 0 tvsc -T "$S/capf.pem" -h "127.0.0.1:${PORTS[0]}" -d "$PHONE" "$S/pbx.pem"
+stop_server
+TVS_PASS=hunter22 start_server -T enc-cert.pem --key enc.key --passphrase-env TVS_PASS \
+    --listen 127.0.0.1:0 db.sqlite3
+expect_status 0 tvsc -T "$S/capf.pem" -h "127.0.0.1:${PORTS[0]}" -d "$PHONE" "$S/pbx.pem"
+stop_server
+
 # IPv6, where the machine has ::1.
 if python3 -c 'import socket; s = socket.socket(socket.AF_INET6); s.bind(("::1", 0))' 2>/dev/null; then
     start_server -T "$S/tvs.pem" --listen '[::1]:0' db.sqlite3
