@@ -32,7 +32,13 @@ expect_status 0 capfctl -i SEP000000004096 -b 4096 "$DB"
 start_capfd -t 120 "$DB"
 enrol SEP000000004096 -t 120 >/dev/null 2>&1 &
 phone=$!
-sleep 0.5 # the phone is making its RSA-4096 key now
+# Killed once the phone's connection is up (a fixed sleep could outlast a
+# lucky RSA-4096 key generation): mid-handshake or while the phone makes
+# its key, either way mid-session.
+for _ in $(seq 100); do
+    [[ -n $(ss -Htn state established "( dport = :$PORT )") ]] && break
+    sleep 0.05
+done
 kill -9 "$CAPFD_PID"
 wait "$CAPFD_PID" 2>/dev/null || true
 CAPFD_PID=
