@@ -99,7 +99,7 @@ chmod 600 self.pem
 expect_status 0 capfctl -i SEP000000002048 -c "$DB"
 expect_status 1 enrol SEP000000002048 -l self.pem
 expect_out "refused"
-grep -q "does not chain" "$WORK/capfd.log" && pass || fail "no log line for the chain"
+expect_log_line "$WORK/capfd.log" "does not chain"
 # the recorded phone's LSC, issued by the same CAPF certificate
 expect_status 0 capfctl -i SEP001122334455 -c "$DB"
 expect_status 0 enrol SEP001122334455 -l "$S/SEP001122334455-lsc.pem"
@@ -123,7 +123,7 @@ expect_status 1 enrol SEP0011223344BB -p 999999
 expect_out "refused: wrong password.*reason 7"
 expect_absent state/SEP0011223344BB.pem
 [[ $(db_field "$DB" SEP0011223344BB operation) == install ]] && pass || fail "wrong password ran"
-grep -q "SEP0011223344BB install: wrong password" "$WORK/capfd.log" && pass || fail "no log line"
+expect_log_line "$WORK/capfd.log" "SEP0011223344BB install: wrong password"
 expect_status 1 enrol SEP00000000FFFF
 expect_out "refused: unknown device \(reason 9\)"
 
@@ -189,7 +189,7 @@ exec 3<>"/dev/tcp/127.0.0.1/$PORT"
 printf 'GET / HTTP/1.0\r\n\r\n' >&3 2>/dev/null || true
 timeout 5 cat <&3 >/dev/null 2>&1 || true
 exec 3>&-
-grep -q "malformed" "$WORK/capfd.log" && pass || fail "no log line for a malformed frame"
+expect_log_line "$WORK/capfd.log" "malformed"
 expect_status 0 capfctl -n SEP0000000000E3 "$DB"
 expect_status 0 enrol SEP0000000000E3 # still serving
 stop_capfd
@@ -209,7 +209,7 @@ expect_status 0 enrol SEP0000000000E3
 expect_out "done \(reason 0\)"
 wait "$slow" || true
 exec 5>&-
-grep -q "timed out" "$WORK/capfd.log" && pass || fail "no log line for the slow client"
+expect_log_line "$WORK/capfd.log" "timed out"
 expect_status 0 enrol SEP0000000000E3 # the slot is free again
 stop_capfd
 
@@ -221,8 +221,7 @@ if ip -6 addr show lo 2>/dev/null | grep -q '::1'; then
     CAPF_HOST='[::1]'
     start_capfd "${tls10[@]}" "$DB"
     expect_status 0 enrol SEP0000000000E3 "${tls10[@]}"
-    grep -q '^capfd: \[::1\]:[0-9]* SEP0000000000E3 none: nothing scheduled' "$WORK/capfd.log" &&
-        pass || fail "no IPv6 session in the log: $(tail -n 1 "$WORK/capfd.log")"
+    expect_log_line "$WORK/capfd.log" '^capfd: \[::1\]:[0-9]* SEP0000000000E3 none: nothing scheduled'
     stop_capfd
     CAPF_HOST=127.0.0.1
 else

@@ -96,8 +96,7 @@ if [[ $(id -u) == 0 ]] && mount -t tmpfs -o size=16k tmpfs small 2>/dev/null; th
     expect_no_temp_files small
     [[ $(db_field "$DB" SEP0000000000F1 operation) == install ]] && pass ||
         fail "recorded although the file could not be written"
-    grep -q "SEP0000000000F1 install: .*small/SEP0000000000F1.pem" "$WORK/capfd.log" && pass ||
-        fail "no log line naming the file: $(tail -n 2 "$WORK/capfd.log")"
+    expect_log_line "$WORK/capfd.log" "SEP0000000000F1 install: .*small/SEP0000000000F1.pem"
     # room again: the same schedule goes through
     rm small/filler
     expect_status 0 enrol SEP0000000000F1

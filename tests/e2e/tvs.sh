@@ -47,17 +47,8 @@ start_server() {
     fi
 }
 
-# expect_log PATTERN: the server's log has a line matching PATTERN (it
-# may come a moment after the client is done).
-expect_log() {
-    local i
-    for ((i = 0; i < 50; i++)); do
-        grep -qE -- "$1" "$WORK/tvsd.log" && { pass; return 0; }
-        sleep 0.1
-    done
-    fail "no log line matching '$1':"
-    sed 's/^/  tvsd: /' "$WORK/tvsd.log" >&2
-}
+# expect_log PATTERN: the server's log has a line matching PATTERN.
+expect_log() { expect_log_line "$WORK/tvsd.log" "$1"; }
 
 # raw_tls PORT FILE: sends FILE's bytes inside TLS (openssl s_client) and
 # prints what comes back.

@@ -108,6 +108,19 @@ expect_absent() {
     if [[ -e $1 ]]; then fail "$1 exists but should not"; else pass; fi
 }
 
+# expect_log_line FILE PATTERN: a server's log FILE gets a line matching
+# the ERE PATTERN within 5 s (a server logs a session as it ends, which
+# may be a moment after the client is done).
+expect_log_line() {
+    local i
+    for ((i = 0; i < 50; i++)); do
+        grep -qE -- "$2" "$1" && { pass; return 0; }
+        sleep 0.1
+    done
+    fail "no line matching '$2' in $(basename "$1"):"
+    sed 's/^/  log: /' "$1" >&2
+}
+
 # No temporary files left beside outputs (.NAME.XXXXXX).
 expect_no_temp_files() {
     local dir=${1:-.} leftovers
