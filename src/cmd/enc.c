@@ -66,8 +66,7 @@ static void usage(const cli_ctx *cli)
            "\n"
            "Deprecated (docs/cli.md): -c, --certificate is --device-certificate;\n"
            "-k is --key; decrypt's --key is --device-key.\n"
-           "The digest defaults to sha1: every phone that decrypts configurations\n"
-           "checks it; sha512 needs a phone that takes SHA-512 trust lists.\n"
+           "The digest defaults to sha1, enccnf's: docs/cli.md says why each default.\n"
            "SOURCE_DATE_EPOCH, when set, is the timestamp written (reproducible builds).\n"
            "Exit status: 0 done or valid, 1 invalid signature or content digest, 2 usage,\n"
            "I/O or format error (for many files: any file failed; the others are done).\n");
