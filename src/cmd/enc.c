@@ -64,12 +64,15 @@ static void usage(const cli_ctx *cli)
            "      --json               parse: print the report as JSON (docs/json.md)\n"
            "  -H, -h, --help           print this help\n"
            "\n"
-           "Deprecated (docs/cli.md): -c, --certificate is --device-certificate;\n"
-           "-k is --key; decrypt's --key is --device-key.\n"
+           "%s"
            "The digest defaults to sha1, enccnf's: docs/cli.md says why each default.\n"
            "SOURCE_DATE_EPOCH, when set, is the timestamp written (reproducible builds).\n"
            "Exit status: 0 done or valid, 1 invalid signature or content digest, 2 usage,\n"
-           "I/O or format error (for many files: any file failed; the others are done).\n");
+           "I/O or format error (for many files: any file failed; the others are done).\n",
+           cli->legacy ? "enccnf's -c, --certificate is --device-certificate; with --remove,\n"
+                         "-k and --key name the phone's key, as --device-key does.\n"
+                       : "Deprecated (docs/cli.md): -c, --certificate is --device-certificate;\n"
+                         "-k is --key; decrypt's --key is --device-key.\n");
 }
 
 enum mode { MODE_NONE, MODE_BUILD, MODE_PARSE, MODE_DECRYPT };
