@@ -33,13 +33,14 @@ declare -gA _ciscosec_options=(
         --encrypt --no-encrypt --passphrase-file=file --passphrase-env=text --ca'
     [cert/hash]='-d|--digest=sha1,sha512'
     [cert/show]='--json --strict --passphrase-file=file --passphrase-env=text'
-    [enc/build]='-t|--tftp=pem -c|--certificate=pem -d|--digest=sha1,sha512 --keep
+    [enc/build]='-t|--tftp=pem -k|--key=pem -c|--device-certificate|--certificate=pem
+        -d|--digest=sha1,sha512 --keep
         --certificate-dir=dir -j|--jobs=jobs --passphrase-file=file --passphrase-env=text'
     [enc/parse]='-t|--tftp=pem --json'
-    [enc/decrypt]='-k|--key=pem -t|--tftp=pem --keep --passphrase-file=file --passphrase-env=text'
+    [enc/decrypt]='--device-key|-k|--key=pem -t|--tftp=pem --keep --passphrase-file=file --passphrase-env=text'
     [verify/file]='-i|--itl=tlv --at=text --json --strict'
     [verify/rollover]='--at=text --json --strict'
-    [verify/tls]='-i|--itl=tlv -r|--role=ccm,tftp,app-server -n|--servername=text
+    [verify/tls]='-i|--itl=tlv -r|--role=CCM,CCM+TFTP,TFTP,APP-SERVER -n|--servername=text
         -t|--timeout=text --at=text --json --strict --client-cert=pem --client-key=pem
         --passphrase-file=file --passphrase-env=text'
     [verify/tftpboot]='--at=text --json --strict'

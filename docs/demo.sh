@@ -44,7 +44,7 @@ ciscosec sgn build --tftp "$keys/asterisk.pem" "$tftp/DialTemplate.xml" "$tftp/S
 
 step "The configuration encrypted to the phone's certificate (the plaintext is removed)"
 ciscosec enc build "$tftp/SEP$mac.cnf.xml" --tftp "$keys/asterisk.pem" \
-    --certificate "$keys/SEP$mac.pem"
+    --device-certificate "$keys/SEP$mac.pem"
 
 step "The encrypted configuration, as the phone reads its header"
 ciscosec enc parse "$tftp/SEP$mac.cnf.xml.enc.sgn" --tftp "$keys/asterisk.pem"

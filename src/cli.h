@@ -51,6 +51,12 @@ void cli_catch_stop_signals(void);
 /* Ends the process by the stop signal that arrived, if one did. */
 void cli_end_by_stop_signal(void);
 
+/* A short letter in a help text that only an old tool's name advertises:
+ * `letter` ("-c, ") called as the old tool, as many blanks otherwise. The
+ * letter gives another meaning to another command, so the ciscosec
+ * vocabulary (docs/cli.md) retires it; it is still accepted. */
+const char *cli_old_letter(const cli_ctx *cli, const char *letter);
+
 /* A command's options for cli_parse_options. */
 typedef struct cli_options {
     const char *shortopts; /* getopt's letters; -h and -H (help) are added */

@@ -74,6 +74,15 @@ int cli_take_verb(int *argc, char ***argv, const char *const *verbs)
     return -1;
 }
 
+const char *cli_old_letter(const cli_ctx *cli, const char *letter)
+{
+    static const char blanks[] = "        ";
+    size_t len = strlen(letter);
+    if (cli->legacy || len >= sizeof blanks)
+        return letter;
+    return blanks + (sizeof blanks - 1 - len);
+}
+
 bool cli_is_blank(const char *arg)
 {
     return arg[strspn(arg, " \t\r\n")] == '\0';

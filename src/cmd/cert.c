@@ -42,19 +42,20 @@ static void usage_new(const cli_ctx *cli)
         "replaced without --force: phones refuse trust lists signed by a\n"
         "regenerated SAST key.\n"
         "\n"
-        "  -c, --common NAME        common name (CN), required; also the DNS name\n"
+        "  %s--common NAME        common name (CN), required; also the DNS name\n"
         "  -o, --organization NAME  organization (O), required\n"
         "  -u, --unit NAME          organizational unit (OU), required\n"
         "  -l, --locality NAME      locality (L)\n"
-        "  -s, --state NAME         state or province (ST)\n"
-        "  -C, --country CC         country (C), two letters\n"
+        "  %s--state NAME         state or province (ST)\n"
+        "  %s--country CC         country (C), two letters\n"
         "  -b, --bits N             RSA key size, a multiple of 8 from 512 to 4096\n"
         "                           (also --key-size); default 2048, the most\n"
         "                           phones support\n"
         "  -E, --curve NAME         an EC key instead: secp256r1 (prime256v1),\n"
         "                           secp384r1 or secp521r1\n"
         "  -y, --years N            validity in years from today; default 10\n"
-        "  -d, --digest DIGEST      sha1, sha256 or sha512; default sha256\n"
+        "  -d, --digest DIGEST      sha1, sha256 or sha512; default sha256, mkcert's\n"
+        "                           (docs/cli.md says why each default)\n"
         "  -f, --file FILE          the file to write (also --output, or FILE last)\n"
         "      --force              replace an existing FILE\n"
         "      --encrypt            write the key encrypted with a passphrase\n"
@@ -66,7 +67,8 @@ static void usage_new(const cli_ctx *cli)
         "                           certificate that signs phones' LSCs\n"
         "  -H, -h, --help           print this help\n"
         "\n"
-        "Exit status: 0 written, 2 usage or I/O error.\n");
+        "Exit status: 0 written, 2 usage or I/O error.\n",
+        cli_old_letter(cli, "-c, "), cli_old_letter(cli, "-s, "), cli_old_letter(cli, "-C, "));
 }
 
 typedef struct new_options {

@@ -27,10 +27,10 @@ static void usage(const cli_ctx *cli)
                "       %s --remove SEPxxx.cnf.xml.enc.sgn --key DEVICE-KEY [--tftp CERT]\n",
                p, p, p, p);
     else
-        printf("Usage: %s build SEPxxx.cnf.xml --tftp CERT --certificate DEVICE-CERT\n"
+        printf("Usage: %s build SEPxxx.cnf.xml --tftp CERT --device-certificate DEVICE-CERT\n"
                "       %s build SEPxxx.cnf.xml... --tftp CERT --certificate-dir DIR\n"
                "       %s parse SEPxxx.cnf.xml.enc.sgn [--tftp CERT] [--json]\n"
-               "       %s decrypt SEPxxx.cnf.xml.enc.sgn --key DEVICE-KEY [--tftp CERT]\n",
+               "       %s decrypt SEPxxx.cnf.xml.enc.sgn --device-key DEVICE-KEY [--tftp CERT]\n",
                p, p, p, p);
     printf("Encrypt a phone's configuration for that phone, parse the result, or\n"
            "decrypt it again.\n"
@@ -44,29 +44,39 @@ static void usage(const cli_ctx *cli)
            "                           SEPxxx.cnf.xml (mode 0600), checking its content\n"
            "                           digest first; then delete it and SEPxxx.cnf.xml.sgn\n"
            "\n"
-           "  -t, --tftp CERT          the TFTP certificate: signs (its PEM must hold the\n"
-           "                           RSA private key too) or checks the signature\n"
-           "  -c, --certificate CERT   the phone's certificate (MIC or LSC, RSA 1024 to\n"
+           "  -t, --tftp CERT          the TFTP certificate: signs (its PEM holds the RSA\n"
+           "                           private key too, or --key names it) or checks\n"
+           "                           the signature\n"
+           "      --key KEY            build: the signer's (--tftp's) private key, when\n"
+           "                           it is not in CERT\n"
+           "      --device-certificate CERT\n"
+           "                           the phone's certificate (MIC or LSC, RSA 1024 to\n"
            "                           4096 bits) to encrypt to\n"
            "      --certificate-dir DIR\n"
            "                           encrypt many configurations, finding each phone's\n"
            "                           certificate as DIR/SEPxxx.pem (SEPxxx.cnf.xml's name\n"
            "                           without .cnf.xml)\n"
            "  -j, --jobs N             files encrypted at once (default: the CPUs)\n"
-           "  -k, --key KEY            the phone's private key, to decrypt\n" PASSPHRASE_HELP
+           "      --device-key KEY     decrypt: the phone's private key\n" PASSPHRASE_HELP
            "  -d, --digest DIGEST      sha1 or sha512, for the signature and the content\n"
            "                           digest; default sha1\n"
            "      --keep               do not delete the input\n"
            "      --json               parse: print the report as JSON (docs/json.md)\n"
            "  -H, -h, --help           print this help\n"
            "\n"
+           "%s"
+           "The digest defaults to sha1, enccnf's: docs/cli.md says why each default.\n"
            "SOURCE_DATE_EPOCH, when set, is the timestamp written (reproducible builds).\n"
            "Exit status: 0 done or valid, 1 invalid signature or content digest, 2 usage,\n"
-           "I/O or format error (for many files: any file failed; the others are done).\n");
+           "I/O or format error (for many files: any file failed; the others are done).\n",
+           cli->legacy ? "enccnf's -c, --certificate is --device-certificate; with --remove,\n"
+                         "-k and --key name the phone's key, as --device-key does.\n"
+                       : "Deprecated (docs/cli.md): -c, --certificate is --device-certificate;\n"
+                         "-k is --key; decrypt's --key is --device-key.\n");
 }
 
 enum mode { MODE_NONE, MODE_BUILD, MODE_PARSE, MODE_DECRYPT };
-enum { OPT_KEEP = 256, OPT_CERT_DIR, OPT_JSON };
+enum { OPT_KEEP = 256, OPT_CERT_DIR, OPT_JSON, OPT_DEVICE_KEY };
 
 typedef struct enc_options {
     enum mode mode;
@@ -75,7 +85,8 @@ typedef struct enc_options {
     const char *tftp;
     const char *certificate;
     const char *certificate_dir;
-    const char *key;
+    const char *key;        /* --key, -k: build's signer key, decrypt's (deprecated) */
+    const char *device_key; /* --device-key: the phone's key, to decrypt */
     passphrase_opts pass;
     uint8_t digest_code;
     bool keep;
@@ -90,9 +101,11 @@ static const struct option long_options[] = {
     {"remove", no_argument, NULL, 'r'},
     {"help", no_argument, NULL, 'H'},
     {"tftp", required_argument, NULL, 't'},
-    {"certificate", required_argument, NULL, 'c'},
+    {"device-certificate", required_argument, NULL, 'c'},
+    {"certificate", required_argument, NULL, 'c'}, /* deprecated */
     {"certificate-dir", required_argument, NULL, OPT_CERT_DIR},
     {"key", required_argument, NULL, 'k'},
+    {"device-key", required_argument, NULL, OPT_DEVICE_KEY},
     PASSPHRASE_LONG_OPTIONS,
     {"digest", required_argument, NULL, 'd'},
     {"jobs", required_argument, NULL, 'j'},
@@ -134,6 +147,9 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
     case 'k':
         o->key = optarg;
         return CS_OK;
+    case OPT_DEVICE_KEY:
+        o->device_key = optarg;
+        return CS_OK;
     case PASSPHRASE_OPT_FILE:
     case PASSPHRASE_OPT_ENV:
         return passphrase_option(&o->pass, opt, cli);
@@ -154,7 +170,22 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
     }
 }
 
-static int check_args(const enc_options *o, const cli_ctx *cli)
+/* decrypt takes the phone's key as --device-key, or as --key: the spelling
+ * of enccnf and of earlier versions (docs/cli.md), kept for scripts. */
+static int check_decrypt_key(enc_options *o, const cli_ctx *cli)
+{
+    if (o->key != NULL && o->device_key != NULL)
+        return cli_usage_error(cli, "--key and --device-key both name the phone's key: give one");
+    if (o->device_key == NULL)
+        o->device_key = o->key;
+    o->key = NULL;
+    if (o->device_key == NULL)
+        return cli_usage_error(cli, "decrypting needs the phone's private key (%s)",
+                               cli->legacy ? "--key" : "--device-key");
+    return CS_OK;
+}
+
+static int check_args(enc_options *o, const cli_ctx *cli)
 {
     if (o->mode == MODE_NONE)
         return cli_usage_error(cli, "one of %s is required",
@@ -164,16 +195,21 @@ static int check_args(const enc_options *o, const cli_ctx *cli)
         return cli_usage_error(cli, "no file given");
     if (o->mode != MODE_BUILD && o->count > 1)
         return cli_usage_error(cli, "one file at a time ('%s' and '%s')", o->files[0], o->files[1]);
-    if (o->mode == MODE_DECRYPT && o->key == NULL)
-        return cli_usage_error(cli, "decrypting needs the phone's private key (--key)");
+    if (o->mode == MODE_DECRYPT)
+        return check_decrypt_key(o, cli);
+    if (o->device_key != NULL)
+        return cli_usage_error(cli, "--device-key is for decrypting");
     if (o->mode != MODE_BUILD)
         return CS_OK;
     if (o->tftp == NULL)
         return cli_usage_error(cli, "no --tftp certificate to sign with");
+    /* The phone's certificate, in the spelling of the name called. */
+    const char *device_cert = cli->legacy ? "--certificate" : "--device-certificate";
     if (o->certificate != NULL && o->certificate_dir != NULL)
-        return cli_usage_error(cli, "--certificate and --certificate-dir cannot be used together");
+        return cli_usage_error(cli, "%s and --certificate-dir cannot be used together",
+                               device_cert);
     if (o->certificate == NULL && o->certificate_dir == NULL)
-        return cli_usage_error(cli, "no --certificate (the phone's) to encrypt to");
+        return cli_usage_error(cli, "no %s (the phone's) to encrypt to", device_cert);
     if (o->certificate != NULL && o->count > 1)
         return cli_usage_error(cli, "each phone has its own certificate: several files need "
                                     "--certificate-dir DIR");
@@ -274,9 +310,9 @@ static int decrypt_enc(const enc_options *o, const cli_ctx *cli)
     cs_cert *tftp = NULL;
     cs_error err;
     cs_passphrase pass = passphrase_source(&o->pass);
-    if (cs_key_load_file(o->key, &pass, &key, &err) != CS_OK)
-        return cli_file_fail(cli, o->key, CS_ERROR, &err);
-    cli_warn_exposed_key(cli, o->key);
+    if (cs_key_load_file(o->device_key, &pass, &key, &err) != CS_OK)
+        return cli_file_fail(cli, o->device_key, CS_ERROR, &err);
+    cli_warn_exposed_key(cli, o->device_key);
     int rc = CS_OK;
     if (o->tftp != NULL && cs_cert_load_file(o->tftp, &tftp, &err) != CS_OK)
         rc = cli_file_fail(cli, o->tftp, CS_ERROR, &err);
@@ -415,9 +451,9 @@ static int build_enc(const enc_options *o, const cli_ctx *cli)
     const char *failed;
     uint32_t timestamp;
     cs_passphrase pass = passphrase_source(&o->pass);
-    if (cs_signer_load(&signer, o->tftp, NULL, &pass, &failed, &err) != CS_OK)
+    if (cs_signer_load(&signer, o->tftp, o->key, &pass, &failed, &err) != CS_OK)
         return cli_file_fail(cli, failed, CS_ERROR, &err);
-    cli_warn_exposed_key(cli, o->tftp);
+    cli_warn_exposed_key(cli, o->key != NULL ? o->key : o->tftp);
     int rc = cs_build_time(&timestamp, &err);
     if (rc != CS_OK) {
         cs_signer_release(&signer);

@@ -54,7 +54,8 @@ static void usage(const cli_ctx *cli, bool stripsgn)
            "                           role whose PEM also holds its RSA private key;\n"
            "                           parse: the certificate that checks the\n"
            "                           signature (none: the signature is not checked)\n"
-           "  -c, --certificate CERT   the same as --tftp (older sgnfile versions)\n"
+           "  %s--certificate CERT   deprecated: the same as --tftp (older sgnfile\n"
+           "                           versions)\n"
            "      --key KEY            build: the private key, when it is not in "
            "CERT\n" PASSPHRASE_HELP
            "  -d, --digest DIGEST      build: sha1, sha256 or sha512; default sha1\n"
@@ -71,7 +72,8 @@ static void usage(const cli_ctx *cli, bool stripsgn)
            "written (reproducible builds). On a terminal, long batches show their\n"
            "progress on stderr.\n"
            "Exit status: 0 built, valid or done, 1 invalid signature, 2 usage, I/O or\n"
-           "format error (in a batch: any file).\n");
+           "format error (in a batch: any file).\n",
+           cli_old_letter(cli, "-c, "));
 }
 
 enum mode { MODE_NONE, MODE_BUILD, MODE_PARSE, MODE_REMOVE };

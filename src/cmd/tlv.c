@@ -34,7 +34,7 @@ static void usage(const cli_ctx *cli)
            "  -s, --sast CERT          System Administrator Security Token; the first\n"
            "                           one signs the list, so its PEM must also hold\n"
            "                           the RSA private key (at most 2)\n"
-           "  -c, --ccm CERT           CCM: verifies SIP over TLS to the PBX\n"
+           "  %s--ccm CERT           CCM: verifies SIP over TLS to the PBX\n"
            "  -t, --tftp CERT          TFTP: signs configuration files (RSA), or\n"
            "                           verifies HTTPS provisioning (EC, version 1.1)\n"
            "  -C, --ccm-tftp CERT      CCM and TFTP together\n"
@@ -57,7 +57,8 @@ static void usage(const cli_ctx *cli)
            "\n"
            "SOURCE_DATE_EPOCH, when set, is the timestamp written (reproducible builds).\n"
            "Exit status: 0 built or valid, 1 invalid signature, 2 usage, I/O or format\n"
-           "error.\n");
+           "error.\n",
+           cli_old_letter(cli, "-c, "));
 }
 
 enum mode { MODE_NONE, MODE_BUILD, MODE_PARSE };

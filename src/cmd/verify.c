@@ -61,14 +61,15 @@ static void usage(const cli_ctx *cli)
            "                           ITLSEP<MAC>.tlv)\n"
            "      --at TIME            check certificate dates at TIME instead of now\n"
            "                           (RFC 3339, e.g. 2030-01-01T00:00:00Z, or a date)\n"
-           "  -r, --role ROLE          tls: the service, and so the role its certificate\n"
-           "                           needs: ccm (SIP over TLS, port 5061, CCM or\n"
-           "                           CCM+TFTP; the default), tftp (HTTPS provisioning,\n"
-           "                           port 6971, TFTP with an EC key) or app-server\n"
-           "                           (XML services, port 443, APP-SERVER)\n"
+           "      --role ROLE          tls: the role the server's certificate needs, and\n"
+           "                           so the service: CCM (SIP over TLS, port 5061, CCM\n"
+           "                           or CCM+TFTP; the default; CCM+TFTP names it too),\n"
+           "                           TFTP (HTTPS provisioning, port 6971, TFTP with an\n"
+           "                           EC key) or APP-SERVER (XML services, port 443);\n"
+           "                           in any case, so ccm, tftp, app-server work too\n"
            "  -n, --servername NAME    tls: the name sent in SNI (default: HOST when it\n"
            "                           is a name, none for an address; \"\" for none)\n"
-           "  -t, --timeout SECONDS    tls: time allowed to connect and for each read\n"
+           "      --timeout SECONDS    tls: time allowed to connect and for each read\n"
            "                           (default 10)\n"
            "      --client-cert PEM    tls: a client certificate, for servers that ask\n"
            "                           for one; its key in PEM too, or in --client-key\n"
@@ -78,6 +79,8 @@ static void usage(const cli_ctx *cli)
            "                           (rule cert-names) is an error, not a warning\n"
            "  -H, -h, --help           print this help\n"
            "\n"
+           "Deprecated (docs/cli.md): -r is --role and -t is --timeout; the other\n"
+           "commands give -r and -t other meanings.\n"
            "Each problem is one line: FILE: error|warning [RULE]: what, and the\n"
            "certificate concerned. Errors are what a phone rejects; warnings are\n"
            "accepted today but traps.\n"
@@ -147,7 +150,8 @@ static int parse_option(void *opts, int opt, const cli_ctx *cli)
         return CS_OK;
     case 'r':
         if (!cs_service_parse(optarg, &o->service))
-            return cli_usage_error(cli, "invalid role '%s': ccm, tftp or app-server", optarg);
+            return cli_usage_error(cli, "invalid role '%s': CCM, CCM+TFTP, TFTP or APP-SERVER",
+                                   optarg);
         o->has_role = true;
         return CS_OK;
     case 'n':

@@ -3,24 +3,34 @@
 #include "ciscosec/phone.h"
 
 #include <string.h>
-#include <strings.h>
+
+#include "ciscosec/roles.h"
 
 #include "phone_checks.h"
 
+/* `role` names the service on the command line (`verify --role CCM`): the
+ * role its server's certificate holds. The service's old names are the
+ * role names in lower case, so one parse takes both. */
 static const struct {
     const char *name;
+    uint16_t role;
     const char *port;
     const char *roles;
 } services[] = {
-    [CS_SERVICE_SIP] = {"ccm", "5061", "CCM or CCM+TFTP"},
-    [CS_SERVICE_PROVISIONING] = {"tftp", "6971", "TFTP with an EC key"},
-    [CS_SERVICE_XML] = {"app-server", "443", "APP-SERVER"},
+    [CS_SERVICE_SIP] = {"ccm", CS_ROLE_CCM, "5061", "CCM or CCM+TFTP"},
+    [CS_SERVICE_PROVISIONING] = {"tftp", CS_ROLE_TFTP, "6971", "TFTP with an EC key"},
+    [CS_SERVICE_XML] = {"app-server", CS_ROLE_APP_SERVER, "443", "APP-SERVER"},
 };
 
 bool cs_service_parse(const char *name, cs_service *out)
 {
+    uint16_t role;
+    if (!cs_role_parse(name, &role))
+        return false;
+    if (role == CS_ROLE_CCM_TFTP) /* the combined server: its SIP is what phones check */
+        role = CS_ROLE_CCM;
     for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
-        if (strcasecmp(services[i].name, name) == 0) {
+        if (services[i].role == role) {
             *out = (cs_service)i;
             return true;
         }

@@ -111,8 +111,9 @@ expect_has 'ciscosec sgn parse --' --tftp --json
 expect_has 'ciscosec cert new --' --common --organization --unit --locality --state --country \
     --bits --key-size --curve --years --digest --file --output --force
 expect_has 'ciscosec cert show --' --json
-expect_has 'ciscosec enc build --' --tftp --certificate --digest --keep --certificate-dir --jobs
-expect_has 'ciscosec enc decrypt --' --key
+expect_has 'ciscosec enc build --' --tftp --key --device-certificate --certificate --digest --keep \
+    --certificate-dir --jobs
+expect_has 'ciscosec enc decrypt --' --device-key --key
 expect_has 'ciscosec verify tls --' --itl --role --servername --json
 expect_has 'ciscosec verify file --' --itl --json
 # The old names: mode options, then only that mode's options.
@@ -144,7 +145,7 @@ expect 'ciscosec enc build -d ' sha1 sha512
 expect 'mkcert --curve ' secp256r1 prime256v1 secp384r1 secp521r1
 expect 'mkcert --curve secp3' secp384r1
 expect 'mkcert --key-size ' 512 1024 2048 3072 4096
-expect 'ciscosec verify tls --role ' ccm tftp app-server
+expect 'ciscosec verify tls --role ' CCM CCM+TFTP TFTP APP-SERVER
 expect 'ciscosec cert new --common ' ''
 mapfile -t cpus < <(seq 1 "$(nproc)")
 expect 'ciscosec sgn build -j ' "${cpus[@]}"
@@ -189,6 +190,9 @@ expect 'ciscosec enc decrypt ' "${dirs[@]}" SEP001122334455.cnf.xml.enc.sgn
 expect 'ciscosec enc build --certificate ' "${dirs[@]}" "${pem[@]}"
 expect 'ciscosec enc build --certificate-dir ' "${dirs[@]}"
 expect 'ciscosec enc decrypt --key ' "${dirs[@]}" "${pem[@]}"
+expect 'ciscosec enc decrypt --device-key ' "${dirs[@]}" "${pem[@]}"
+expect 'ciscosec enc build --device-certificate ' "${dirs[@]}" "${pem[@]}"
+expect 'ciscosec enc build --key ' "${dirs[@]}" "${pem[@]}"
 expect 'ciscosec cert new --file ' "${dirs[@]}" "${pem[@]}"
 expect 'mkcert -c x -o y -u z ' "${dirs[@]}" "${pem[@]}"
 expect 'certhash ' "${dirs[@]}" "${pem[@]}"

@@ -37,7 +37,7 @@ cases=(
     'ciscosec cert new --curve |prime256v1 secp256r1 secp384r1 secp521r1'
     'ciscosec cert new -b |1024 2048 3072 4096 512'
     'ciscosec cert hash -d |sha1 sha512'
-    'ciscosec verify tls --role |app-server ccm tftp'
+    'ciscosec verify tls --role |APP-SERVER CCM CCM+TFTP TFTP'
     "ciscosec sgn build -j |$(seq 1 "$(nproc)" | LC_ALL=C sort | tr '\n' ' ' | sed 's/ $//')"
     'mkcert --curve |prime256v1 secp256r1 secp384r1 secp521r1'
     'certhash --digest |sha1 sha512'
@@ -61,6 +61,9 @@ cases=(
     'ciscosec enc build --certificate |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'
     'ciscosec enc build --certificate-dir |dir\ with\ space sub'
     'ciscosec enc decrypt --key |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'
+    'ciscosec enc decrypt --device-key |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'
+    'ciscosec enc build --device-certificate |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'
+    'ciscosec enc build --key |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'
     'mkcert -c x -o y -u z |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'
     'certhash |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'
     'ciscosec cert show |asterisk.pem dir\ with\ space my\ cert.pem sast.pem sub'

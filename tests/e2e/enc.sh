@@ -165,6 +165,35 @@ for pem in signer1024.pem device.pem signer4096.pem; do
 done
 expect_no_temp_files .
 
+# --- one vocabulary (docs/cli.md) ---------------------------------------------
+# The phone's certificate and key have their own names; --key is the signer's
+# key, as in tlv and sgn, so the TFTP certificate's key can live apart.
+openssl x509 -in asterisk.pem -out tftp-cert.pem
+openssl pkey -in asterisk.pem -out tftp.key 2>/dev/null
+chmod 600 tftp.key
+config 100 >SEP0000000000AB.cnf.xml
+cp SEP0000000000AB.cnf.xml want.xml
+expect_status 2 ciscosec enc build SEP0000000000AB.cnf.xml --tftp tftp-cert.pem \
+    --device-certificate device.pem
+expect_status 0 ciscosec enc build SEP0000000000AB.cnf.xml --tftp tftp-cert.pem --key tftp.key \
+    --device-certificate device.pem
+expect_status 0 ciscosec enc parse SEP0000000000AB.cnf.xml.enc.sgn --tftp asterisk.pem
+expect_contains "$WORK/out" '^Valid signature$'
+expect_status 0 ciscosec enc decrypt SEP0000000000AB.cnf.xml.enc.sgn --device-key device.pem \
+    --tftp tftp-cert.pem
+expect_same_file SEP0000000000AB.cnf.xml want.xml
+# The old spellings still work: --certificate, and --key for the phone's key
+# in decrypt (the other old ones, -c and -k, are used above).
+expect_status 0 ciscosec enc build SEP0000000000AB.cnf.xml --tftp asterisk.pem \
+    --certificate device.pem
+expect_status 0 ciscosec enc decrypt SEP0000000000AB.cnf.xml.enc.sgn --key device.pem
+expect_same_file SEP0000000000AB.cnf.xml want.xml
+# enccnf takes the signer's key apart too, and --key to decrypt.
+expect_status 0 enccnf --build SEP0000000000AB.cnf.xml -t tftp-cert.pem --key tftp.key -c device.pem
+expect_status 0 enccnf -r SEP0000000000AB.cnf.xml.enc.sgn -k device.pem -t asterisk.pem
+expect_same_file SEP0000000000AB.cnf.xml want.xml
+rm -f SEP0000000000AB.cnf.xml* want.xml
+
 # --- --keep ------------------------------------------------------------------
 config 100 >SEP0000000000AA.cnf.xml
 expect_status 0 ciscosec enc build SEP0000000000AA.cnf.xml -t asterisk.pem -c device.pem --keep
@@ -271,6 +300,8 @@ config 100 >SEP0000000000EE.cnf.xml
 expect_status 2 ciscosec enc build SEP0000000000EE.cnf.xml -c device.pem
 expect_one_line_error "no --tftp"
 expect_status 2 ciscosec enc build SEP0000000000EE.cnf.xml -t asterisk.pem
+expect_one_line_error "no --device-certificate"
+expect_status 2 enccnf --build SEP0000000000EE.cnf.xml -t asterisk.pem
 expect_one_line_error "no --certificate"
 expect_status 2 ciscosec enc build SEP0000000000EE.cnf.xml SEP0000000000CC.cnf.xml \
     -t asterisk.pem -c device.pem
@@ -279,7 +310,14 @@ expect_status 2 ciscosec enc build SEP0000000000EE.cnf.xml -t asterisk.pem -c de
     --certificate-dir .
 expect_one_line_error "cannot be used together"
 expect_status 2 ciscosec enc decrypt x.enc.sgn
-expect_one_line_error "--key"
+expect_one_line_error "--device-key"
+expect_status 2 enccnf --remove x.enc.sgn
+expect_one_line_error "phone's private key \(--key\)"
+expect_status 2 ciscosec enc decrypt x.enc.sgn --key device.pem --device-key device.pem
+expect_one_line_error "--key and --device-key"
+expect_status 2 ciscosec enc build SEP0000000000EE.cnf.xml -t asterisk.pem \
+    --device-certificate device.pem --device-key device.pem
+expect_one_line_error "--device-key is for decrypting"
 expect_status 2 enccnf SEP0000000000EE.cnf.xml
 expect_one_line_error "--build, --parse or --remove"
 expect_status 2 enccnf -b -p SEP0000000000EE.cnf.xml

@@ -34,6 +34,10 @@ expect_out "^127\\.0\\.0\\.1:$PORT: OK: its certificate is in ITLFile\\.tlv"
 expect_out '^Accepted: '
 # Options first, and the role spelled out.
 tls 0 --role CCM --itl ITLFile.tlv "127.0.0.1:$PORT"
+# Every role name of tlv and cert that names a service (CCM+TFTP: its SIP),
+# and the deprecated short letters (docs/cli.md).
+tls 0 "127.0.0.1:$PORT" --itl ITLFile.tlv --role ccm+tftp
+tls 0 "127.0.0.1:$PORT" --itl ITLFile.tlv -r ccm -t 5
 # The same server for a service it does not hold the role of.
 tls 1 "127.0.0.1:$PORT" --itl ITLFile.tlv --role app-server
 expect_finding "127.0.0.1:$PORT" error tls-cert-role "CN=Asterisk,O=Asterisk,OU=Asterisk"

@@ -163,6 +163,18 @@ static void test_verbs_and_blanks(void **state)
     assert_false(cli_is_blank(" x"));
 }
 
+/* A retired short letter shows under an old tool's name only, and the
+ * columns of the help stay aligned. */
+static void test_old_letter(void **state)
+{
+    (void)state;
+    const cli_ctx old = {.prog = "tlvfile", .legacy = true};
+    const cli_ctx now = {.prog = "ciscosec tlv", .legacy = false};
+    assert_string_equal(cli_old_letter(&old, "-c, "), "-c, ");
+    assert_string_equal(cli_old_letter(&now, "-c, "), "    ");
+    assert_string_equal(cli_old_letter(&now, ""), "");
+}
+
 /* Control bytes escaped, the rest as it is; hex in lower case. */
 static void test_text_and_hex(void **state)
 {
@@ -216,7 +228,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_messages),      cmocka_unit_test(test_verdicts),
         cmocka_unit_test(test_parse_options), cmocka_unit_test(test_verbs_and_blanks),
-        cmocka_unit_test(test_text_and_hex),  cmocka_unit_test(test_header_report),
+        cmocka_unit_test(test_old_letter),    cmocka_unit_test(test_text_and_hex),
+        cmocka_unit_test(test_header_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

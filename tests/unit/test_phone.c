@@ -837,6 +837,13 @@ static void test_services(void **state)
     assert_true(cs_service_parse("ccm", &s) && s == CS_SERVICE_SIP);
     assert_string_equal(cs_service_default_port(s), "5061");
     assert_false(cs_service_parse("sast", &s));
+    /* The role names of tlv and cert (docs/cli.md): CCM+TFTP is the SIP
+     * service of a combined server; roles without a TLS service are not. */
+    assert_true(cs_service_parse("CCM+TFTP", &s) && s == CS_SERVICE_SIP);
+    assert_true(cs_service_parse("APP-SERVER", &s) && s == CS_SERVICE_XML);
+    assert_false(cs_service_parse("CAPF", &s));
+    assert_false(cs_service_parse("TVS", &s));
+    assert_false(cs_service_parse("", &s));
 }
 
 int main(void)
