@@ -202,7 +202,10 @@ deadline=2
 [[ ${CISCOSEC_VALGRIND:-0} == 1 ]] && deadline=30
 start_capfd -t "$deadline" -L 2 "$DB"
 exec 5<>"/dev/tcp/127.0.0.1/$PORT"
-(for ((k = 0; k < deadline + 4; k++)); do printf x >&5 2>/dev/null || break; sleep 1; done) &
+# A TLS record header announcing 512 bytes, then a byte a second: never a
+# whole ClientHello, so only the deadline ends it.
+printf '\x16\x03\x01\x02\x00' >&5
+(for ((k = 0; k < deadline + 4; k++)); do printf '\x01' >&5 2>/dev/null || break; sleep 1; done) &
 slow=$!
 expect_status 0 capfctl -n SEP0000000000E3 "$DB"
 expect_status 0 enrol SEP0000000000E3

@@ -27,7 +27,11 @@ trap 'stop_capfd; rm -rf "$WORK" ${shims:+"$shims"}' EXIT
 start_capfd() {
     stop_capfd
     : >"$WORK/capfd.log"
-    capfd -A "$WORK/capf.pem" --listen "$CAPF_HOST:0" "$@" 2>>"$WORK/capfd.log" &
+    # Under valgrind a phone's key generation alone outlasts the default
+    # 10 s deadline; a -t in the arguments still wins, being later.
+    local slow=()
+    [[ ${CISCOSEC_VALGRIND:-0} == 1 ]] && slow=(-t 120)
+    capfd -A "$WORK/capf.pem" --listen "$CAPF_HOST:0" "${slow[@]}" "$@" 2>>"$WORK/capfd.log" &
     CAPFD_PID=$!
     for _ in $(seq 200); do
         PORT=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$WORK/capfd.log")
