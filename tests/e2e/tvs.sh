@@ -35,8 +35,9 @@ start_server() {
     tvsd "$@" 2>"$WORK/tvsd.log" &
     server_pid=$!
     local i
-    for ((i = 0; i < 300; i++)); do
-        grep -q 'listening on port' "$WORK/tvsd.log" && break
+    # The whole line, port included; a minute, as valgrind's start can be slow.
+    for ((i = 0; i < 600; i++)); do
+        grep -qE 'listening on port [0-9]+$' "$WORK/tvsd.log" && break
         kill -0 "$server_pid" 2>/dev/null || break
         sleep 0.1
     done

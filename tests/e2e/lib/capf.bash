@@ -33,8 +33,9 @@ start_capfd() {
     [[ ${CISCOSEC_VALGRIND:-0} == 1 ]] && slow=(-t 120)
     capfd -A "$WORK/capf.pem" --listen "$CAPF_HOST:0" "${slow[@]}" "$@" 2>>"$WORK/capfd.log" &
     CAPFD_PID=$!
-    for _ in $(seq 200); do
-        PORT=$(sed -n 's/.*listening on port \([0-9]*\).*/\1/p' "$WORK/capfd.log")
+    # The whole line, port included; a minute, as valgrind's start can be slow.
+    for _ in $(seq 1200); do
+        PORT=$(sed -n 's/.*listening on port \([0-9][0-9]*\)$/\1/p' "$WORK/capfd.log")
         [[ -n $PORT ]] && return 0
         kill -0 "$CAPFD_PID" 2>/dev/null || break
         sleep 0.05
