@@ -51,8 +51,10 @@ int serve_parse_unsigned(const char *text, unsigned lo, unsigned hi, const char 
 
 /* The certificates in `given` (files, or folders whose *.pem files all
  * count), at most `max`, into paths; the names made for folders' files go
- * to names too, for the caller to free. */
-void serve_expand_certs(const char *const *given, size_t given_count, const char **paths,
-                        size_t *count, char **names, size_t *name_count, size_t max);
+ * to names too, for the caller to free (also on error). A folder that
+ * cannot be read is reported: CS_ERROR. */
+int serve_expand_certs(const char *const *given, size_t given_count, const char **paths,
+                       size_t *count, char **names, size_t *name_count, size_t max,
+                       const cli_ctx *cli);
 
 #endif

@@ -614,7 +614,14 @@ static int enrol(const capf_options *o, const cli_ctx *cli)
     const char *paths[MAX_CERTS];
     char *names[MAX_CERTS];
     size_t path_count = 0, name_count = 0;
-    serve_expand_certs(o->certs, o->cert_count, paths, &path_count, names, &name_count, MAX_CERTS);
+    rc = serve_expand_certs(o->certs, o->cert_count, paths, &path_count, names, &name_count,
+                            MAX_CERTS, cli);
+    if (rc != CS_OK) {
+        while (name_count > 0)
+            free(names[--name_count]);
+        enrol_keys_free(&k);
+        return rc;
+    }
     cs_tls_client_options copts = {.host = host,
                                    .port = port,
                                    .timeout_ms = o->serve.timeout_s * 1000u,
