@@ -70,7 +70,7 @@ int serve_run(const cli_ctx *cli, const serve_options *o, const cs_protocol *pro
     return rc == CS_OK ? CS_OK : cli_fail(cli, rc, "%s", err.message);
 }
 
-void serve_print_help(const char *default_port)
+void serve_print_help(const char *default_port, const char *reloaded)
 {
     printf("  -p, --port PORT          port to listen on; default %s\n"
            "      --listen ADDR        address[:port] to listen on, IPv4 or [IPv6]\n"
@@ -83,8 +83,8 @@ void serve_print_help(const char *default_port)
            "                           default the session timeout\n"
            "      --tlsv1              also offer TLS 1.0 (7900-series phones)\n" PASSPHRASE_HELP
            "                           (asked once, kept for SIGHUP; no terminal: an error)\n"
-           "  SIGHUP reloads the TLS certificate; one log line per session on stderr.\n",
-           default_port, SERVE_DEFAULT_TIMEOUT_S, CS_SERVER_DEFAULT_MAX_SESSIONS);
+           "  SIGHUP reloads %s; one log line per session on stderr.\n",
+           default_port, SERVE_DEFAULT_TIMEOUT_S, CS_SERVER_DEFAULT_MAX_SESSIONS, reloaded);
 }
 
 int serve_parse_option(serve_options *o, int opt, bool *handled, const cli_ctx *cli)

@@ -29,8 +29,9 @@ typedef struct serve_options {
     passphrase_opts pass; /* of the server's encrypted keys */
 } serve_options;
 
-/* Prints the help lines of the engine's options (port's default given). */
-void serve_print_help(const char *default_port);
+/* Prints the help lines of the engine's options (port's default given),
+ * and what SIGHUP reloads ("the TLS certificate"). */
+void serve_print_help(const char *default_port, const char *reloaded);
 
 /* One of the engine's options: -p/--port, --listen, -t/--timeout,
  * -L/--limit, --threads, --drain, --tlsv1, --key, --passphrase-file,

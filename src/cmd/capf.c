@@ -81,7 +81,7 @@ static void usage(const cli_ctx *cli)
            "  -v, --verify CERT        also trust CERT for certificate\n"
            "                           authentication (repeatable)\n"
            "  -d, --days DAYS          LSC validity, 1-3560; default 365\n");
-    serve_print_help(CS_CAPF_PORT);
+    serve_print_help(CS_CAPF_PORT, "the TLS and issuing certificates");
     printf("  CERTDIR (default: the database's folder) receives DEVICE.pem.\n"
            "\n"
            "The database (capfctl; add, list, show, export, remove):\n"

@@ -68,7 +68,7 @@ static void usage(const cli_ctx *cli)
            "serve (tvsd):\n"
            "  -T, --tvs CERT           the TVS certificate, with its key (PEM)\n"
            "      --key KEY            the key, when it is not in CERT\n");
-    serve_print_help(CS_TVS_PORT);
+    serve_print_help(CS_TVS_PORT, "the TLS certificate");
     printf("\n"
            "The database (tvsctl):\n"
            "  -l, --list               list the certificates\n"
