@@ -276,19 +276,19 @@ cp new-issuer.pem issuer.tmp
 openssl pkey -in new-key.pem -aes256 -passout pass:hunter22 >>issuer.tmp
 mv issuer.tmp issuer.pem
 rm pass.txt
-kill -HUP "$CAPFD_PID"
-expect_log_line "$WORK/capfd.log" "reloaded the issuing certificate '.*issuer.pem'"
-expect_status 0 capfctl -i SEP0000000000E1 -E secp256r1 "$DB"
-expect_status 0 enrol SEP0000000000E1
-openssl verify -CAfile new-issuer.pem state/SEP0000000000E1.pem >/dev/null 2>&1 && pass ||
-    fail "the LSC after SIGHUP is not the new issuer's"
+# reload_then_issue LOG-PATTERN WHAT: SIGHUP, the log line, then an install
+# whose LSC must chain to new-issuer.pem.
+reload_then_issue() {
+    kill -HUP "$CAPFD_PID"
+    expect_log_line "$WORK/capfd.log" "$1"
+    expect_status 0 capfctl -i SEP0000000000E1 -E secp256r1 "$DB"
+    expect_status 0 enrol SEP0000000000E1
+    openssl verify -CAfile new-issuer.pem state/SEP0000000000E1.pem >/dev/null 2>&1 && pass ||
+        fail "$2: the LSC is not the new issuer's"
+}
+reload_then_issue "reloaded the issuing certificate '.*issuer.pem'" "after SIGHUP"
 printf 'not a certificate\n' >issuer.pem
-kill -HUP "$CAPFD_PID"
-expect_log_line "$WORK/capfd.log" "cannot reload, keeping the old: .*issuer.pem"
-expect_status 0 capfctl -i SEP0000000000E1 -E secp256r1 "$DB"
-expect_status 0 enrol SEP0000000000E1
-openssl verify -CAfile new-issuer.pem state/SEP0000000000E1.pem >/dev/null 2>&1 && pass ||
-    fail "a broken issuer file did not keep the one loaded before"
+reload_then_issue "cannot reload, keeping the old: .*issuer.pem" "after a broken file"
 stop_capfd
 
 # --- the native verbs -------------------------------------------------------------
