@@ -70,7 +70,7 @@ int serve_run(const cli_ctx *cli, const serve_options *o, const cs_protocol *pro
     return rc == CS_OK ? CS_OK : cli_fail(cli, rc, "%s", err.message);
 }
 
-void serve_print_help(const char *default_port)
+void serve_print_help(const char *default_port, const char *reloaded)
 {
     printf("  -p, --port PORT          port to listen on; default %s\n"
            "      --listen ADDR        address[:port] to listen on, IPv4 or [IPv6]\n"
@@ -83,8 +83,8 @@ void serve_print_help(const char *default_port)
            "                           default the session timeout\n"
            "      --tlsv1              also offer TLS 1.0 (7900-series phones)\n" PASSPHRASE_HELP
            "                           (asked once, kept for SIGHUP; no terminal: an error)\n"
-           "  SIGHUP reloads the TLS certificate; one log line per session on stderr.\n",
-           default_port, SERVE_DEFAULT_TIMEOUT_S, CS_SERVER_DEFAULT_MAX_SESSIONS);
+           "  SIGHUP reloads %s; one log line per session on stderr.\n",
+           default_port, SERVE_DEFAULT_TIMEOUT_S, CS_SERVER_DEFAULT_MAX_SESSIONS, reloaded);
 }
 
 int serve_parse_option(serve_options *o, int opt, bool *handled, const cli_ctx *cli)
@@ -146,8 +146,9 @@ static bool is_pem_name(const char *name)
     return n > 4 && strcmp(name + n - 4, ".pem") == 0;
 }
 
-void serve_expand_certs(const char *const *given, size_t given_count, const char **paths,
-                        size_t *count, char **names, size_t *name_count, size_t max)
+int serve_expand_certs(const char *const *given, size_t given_count, const char **paths,
+                       size_t *count, char **names, size_t *name_count, size_t max,
+                       const cli_ctx *cli)
 {
     *count = *name_count = 0;
     for (size_t i = 0; i < given_count && *count < max; i++) {
@@ -155,9 +156,12 @@ void serve_expand_certs(const char *const *given, size_t given_count, const char
             paths[(*count)++] = given[i];
             continue;
         }
+        /* An unreadable folder is an error: no certificate would accept any. */
         DIR *d = opendir(given[i]);
+        if (d == NULL)
+            return cli_fail(cli, CS_ERROR, "'%s': %s", given[i], strerror(errno));
         struct dirent *de;
-        while (d != NULL && (de = readdir(d)) != NULL && *count < max) {
+        while ((de = readdir(d)) != NULL && *count < max) {
             if (!is_pem_name(de->d_name))
                 continue;
             char name[512];
@@ -168,7 +172,7 @@ void serve_expand_certs(const char *const *given, size_t given_count, const char
             names[(*name_count)++] = p;
             paths[(*count)++] = p;
         }
-        if (d != NULL)
-            closedir(d);
+        closedir(d);
     }
+    return CS_OK;
 }

@@ -29,8 +29,9 @@ typedef struct serve_options {
     passphrase_opts pass; /* of the server's encrypted keys */
 } serve_options;
 
-/* Prints the help lines of the engine's options (port's default given). */
-void serve_print_help(const char *default_port);
+/* Prints the help lines of the engine's options (port's default given),
+ * and what SIGHUP reloads ("the TLS certificate"). */
+void serve_print_help(const char *default_port, const char *reloaded);
 
 /* One of the engine's options: -p/--port, --listen, -t/--timeout,
  * -L/--limit, --threads, --drain, --tlsv1, --key, --passphrase-file,
@@ -51,8 +52,10 @@ int serve_parse_unsigned(const char *text, unsigned lo, unsigned hi, const char 
 
 /* The certificates in `given` (files, or folders whose *.pem files all
  * count), at most `max`, into paths; the names made for folders' files go
- * to names too, for the caller to free. */
-void serve_expand_certs(const char *const *given, size_t given_count, const char **paths,
-                        size_t *count, char **names, size_t *name_count, size_t max);
+ * to names too, for the caller to free (also on error). A folder that
+ * cannot be read is reported: CS_ERROR. */
+int serve_expand_certs(const char *const *given, size_t given_count, const char **paths,
+                       size_t *count, char **names, size_t *name_count, size_t max,
+                       const cli_ctx *cli);
 
 #endif

@@ -82,9 +82,11 @@ extern const cs_frame_spec cs_capf_frame;
 
 typedef struct cs_capf_service_config {
     const char *db_path;
-    const char *cert_dir;             /* where <device>.pem files go */
-    const char *issuer_path;          /* PEM: the issuing certificate and its key */
-    const cs_passphrase *issuer_pass; /* for an encrypted issuing key; NULL: none */
+    const char *cert_dir;    /* where <device>.pem files go */
+    const char *issuer_path; /* PEM: the issuing certificate and its key */
+    /* For an encrypted issuing key (NULL: none); copied, and asked again
+     * for each reload: give one that keeps the passphrase. */
+    const cs_passphrase *issuer_pass;
     const char *const *verify_paths;
     size_t verify_count;
     unsigned days;
@@ -98,7 +100,8 @@ typedef struct cs_capf_service_config {
 typedef struct cs_capf_service cs_capf_service;
 
 /* Loads the certificates and opens the database now, so that a bad one is
- * an error before serving starts. */
+ * an error before serving starts. The protocol's reload (SIGHUP) loads the
+ * issuing certificate and key again; the --verify certificates stay. */
 int cs_capf_service_new(const cs_capf_service_config *cfg, cs_capf_service **out, cs_error *err);
 const cs_protocol *cs_capf_service_protocol(const cs_capf_service *svc);
 void cs_capf_service_free(cs_capf_service *svc);

@@ -3,7 +3,7 @@
  *
  * An issued LSC follows the reference profile with its issuer bug fixed:
  * subject CN=<device> then O, OU, L, ST, C from the issuer's subject;
- * issuer = the issuing certificate's subject; a 128-bit random serial;
+ * issuer = the issuing certificate's subject; a random positive 16-byte serial;
  * SHA-256; valid from now for a number of days; basicConstraints CA:FALSE
  * (critical), keyUsage digitalSignature + keyEncipherment (critical),
  * extendedKeyUsage serverAuth, clientAuth, ipsecEndSystem, and

@@ -1,7 +1,7 @@
 /* The services' server engine (CAPF, TVS): listening sockets, N event-loop
  * threads (epoll, non-blocking sockets and TLS), a deadline on each whole
  * session, a connection limit, draining on SIGTERM and reloading the
- * certificate on SIGHUP.
+ * certificate (and what the protocol reloads) on SIGHUP.
  *
  * A protocol plugs in without doing any I/O: the engine cuts the decrypted
  * stream into frames by the protocol's header description, bounds-checks
@@ -67,6 +67,12 @@ typedef struct cs_protocol {
                                 cs_buf *out, cs_session_log *log);
     /* The session is over (normally, timed out or failed): free state. */
     void (*close)(void *ctx, void *state);
+    /* On SIGHUP, after the TLS certificate (NULL: nothing more to reload):
+     * loads the protocol's own files again for new sessions, while
+     * sessions run on other threads. On success it describes what it
+     * loaded in `what` ("the issuing certificate 'x'"); on failure it
+     * keeps what it had and the error says why. */
+    int (*reload)(void *ctx, char *what, size_t what_size, cs_error *err);
     void *ctx; /* shared by all threads: the protocol locks what it must */
 } cs_protocol;
 

@@ -81,7 +81,7 @@ static void usage(const cli_ctx *cli)
            "  -v, --verify CERT        also trust CERT for certificate\n"
            "                           authentication (repeatable)\n"
            "  -d, --days DAYS          LSC validity, 1-3560; default 365\n");
-    serve_print_help(CS_CAPF_PORT);
+    serve_print_help(CS_CAPF_PORT, "the TLS and issuing certificates");
     printf("  CERTDIR (default: the database's folder) receives DEVICE.pem.\n"
            "\n"
            "The database (capfctl; add, list, show, export, remove):\n"
@@ -614,7 +614,14 @@ static int enrol(const capf_options *o, const cli_ctx *cli)
     const char *paths[MAX_CERTS];
     char *names[MAX_CERTS];
     size_t path_count = 0, name_count = 0;
-    serve_expand_certs(o->certs, o->cert_count, paths, &path_count, names, &name_count, MAX_CERTS);
+    rc = serve_expand_certs(o->certs, o->cert_count, paths, &path_count, names, &name_count,
+                            MAX_CERTS, cli);
+    if (rc != CS_OK) {
+        while (name_count > 0)
+            free(names[--name_count]);
+        enrol_keys_free(&k);
+        return rc;
+    }
     cs_tls_client_options copts = {.host = host,
                                    .port = port,
                                    .timeout_ms = o->serve.timeout_s * 1000u,

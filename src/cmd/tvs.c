@@ -1,12 +1,9 @@
 /* ciscosec tvs serve|add|list|show|export|remove|query, and the reference
  * tools' names: `tvsd` (serve), `tvsctl` (the database) and `tvsc` (the
  * phone's side). */
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #include "ciscosec/crypto.h"
 #include "ciscosec/fileio.h"
@@ -16,17 +13,14 @@
 #include "ciscosec/tvs.h"
 #include "ciscosec/tvs_store.h"
 #include "../cli.h"
-#include "../passphrase.h"
 #include "../report.h"
+#include "../serve.h"
 
-#define DEFAULT_TIMEOUT_S 10u
-#define MAX_TIMEOUT_S 3600u
 #define MAX_TRUSTED 64
 #define DEFAULT_DEVICE "CP-0000-SEP000000000000"
 #define MAX_CERT_FILE (1024u * 1024u)
 
 enum action { ACT_NONE, ACT_SERVE, ACT_ADD, ACT_LIST, ACT_SHOW, ACT_EXPORT, ACT_REMOVE, ACT_QUERY };
-enum { OPT_LISTEN = 256, OPT_THREADS, OPT_TLSV1, OPT_KEY, OPT_DRAIN };
 
 /* The verbs, in enum action's order from ACT_SERVE. */
 static const char *const verbs[] = {"serve",  "add",    "list",  "show",
@@ -36,17 +30,12 @@ typedef struct tvs_options {
     enum action action;
     const char *db;
     const char *arg; /* add: CERT; show, export, remove: HASH; query: CERT */
-    /* serve */
-    const char *cert, *key, *port;
-    const char *listen[CS_SERVER_MAX_LISTEN];
-    size_t listen_count;
-    unsigned timeout_s, limit, threads, drain_s;
-    bool tlsv1;
-    passphrase_opts pass; /* of the TLS key */
+    /* serve; timeout_s and tlsv1 are query's too */
+    serve_options serve;
     /* add */
     uint16_t roles[CS_TVS_MAX_ROLES];
     size_t role_count;
-    uint32_t ttl;
+    unsigned ttl; /* seconds, at most CS_TVS_MAX_TTL */
     /* query */
     const char *host, *device;
     const char *trusted[MAX_TRUSTED];
@@ -78,20 +67,9 @@ static void usage(const cli_ctx *cli)
            "\n"
            "serve (tvsd):\n"
            "  -T, --tvs CERT           the TVS certificate, with its key (PEM)\n"
-           "      --key KEY            the key, when it is not in CERT\n"
-           "  -p, --port PORT          port to listen on; default 2445\n"
-           "      --listen ADDR        address[:port] to listen on, IPv4 or [IPv6]\n"
-           "                           (repeatable); default every address\n"
-           "  -t, --timeout SECONDS    deadline on a whole session; default 10\n"
-           "  -L, --limit N            connections at once (more are refused);\n"
-           "                           0 or default %u\n"
-           "      --threads N          event-loop threads; default one per core\n"
-           "      --drain SECONDS      on SIGTERM, time left to sessions in flight;\n"
-           "                           default the session timeout\n"
-           "      --tlsv1              also offer TLS 1.0 (7900-series phones)\n" PASSPHRASE_HELP
-           "                           (asked once, kept for SIGHUP; no terminal: an error)\n"
-           "  SIGHUP reloads the certificate; one log line per session on stderr.\n"
-           "\n"
+           "      --key KEY            the key, when it is not in CERT\n");
+    serve_print_help(CS_TVS_PORT, "the TLS certificate");
+    printf("\n"
            "The database (tvsctl):\n"
            "  -l, --list               list the certificates\n"
            "  -a, --add CERT           add CERT (or change its roles and TTL)\n"
@@ -114,7 +92,7 @@ static void usage(const cli_ctx *cli)
            "  -H, --help               print this help\n"
            "Exit status: 0 done or valid, 1 the server says invalid or cannot be\n"
            "reached, 2 usage, I/O or database error.\n",
-           CS_SERVER_DEFAULT_MAX_SESSIONS, DEFAULT_DEVICE);
+           DEFAULT_DEVICE);
 }
 
 /* --- options ------------------------------------------------------------- */
@@ -124,11 +102,12 @@ static void usage(const cli_ctx *cli)
  * the reference tools. */
 /* clang-format off */
 static const struct option serve_long[] = {
-    {"tvs", required_argument, NULL, 'T'}, {"key", required_argument, NULL, OPT_KEY},
-    {"port", required_argument, NULL, 'p'}, {"listen", required_argument, NULL, OPT_LISTEN},
+    {"tvs", required_argument, NULL, 'T'}, {"key", required_argument, NULL, SERVE_OPT_KEY},
+    {"port", required_argument, NULL, 'p'}, {"listen", required_argument, NULL, SERVE_OPT_LISTEN},
     {"timeout", required_argument, NULL, 't'}, {"limit", required_argument, NULL, 'L'},
-    {"threads", required_argument, NULL, OPT_THREADS}, {"drain", required_argument, NULL, OPT_DRAIN},
-    {"tlsv1", no_argument, NULL, OPT_TLSV1}, {"help", no_argument, NULL, 'H'},
+    {"threads", required_argument, NULL, SERVE_OPT_THREADS},
+    {"drain", required_argument, NULL, SERVE_OPT_DRAIN},
+    {"tlsv1", no_argument, NULL, SERVE_OPT_TLSV1}, {"help", no_argument, NULL, 'H'},
     PASSPHRASE_LONG_OPTIONS, {NULL, 0, NULL, 0},
 };
 static const struct option ctl_long[] = {
@@ -144,68 +123,23 @@ static const struct option ctl_long[] = {
 static const struct option query_long[] = {
     {"tvs", required_argument, NULL, 'T'}, {"host", required_argument, NULL, 'h'},
     {"timeout", required_argument, NULL, 't'}, {"device", required_argument, NULL, 'd'},
-    {"tlsv1", no_argument, NULL, OPT_TLSV1}, {"help", no_argument, NULL, 'H'},
+    {"tlsv1", no_argument, NULL, SERVE_OPT_TLSV1}, {"help", no_argument, NULL, 'H'},
     {NULL, 0, NULL, 0},
 };
 /* clang-format on */
 
-static int parse_number(const char *text, unsigned long lo, unsigned long hi, const char *what,
-                        unsigned long *out, const cli_ctx *cli)
-{
-    char *end;
-    errno = 0;
-    unsigned long v = strtoul(text, &end, 10);
-    if (errno != 0 || end == text || *end != '\0' || text[0] == '-' || v < lo || v > hi)
-        return cli_usage_error(cli, "invalid %s '%s': %lu to %lu", what, text, lo, hi);
-    *out = v;
-    return CS_OK;
-}
-
-static int parse_unsigned(const char *text, unsigned lo, unsigned hi, const char *what,
-                          unsigned *out, const cli_ctx *cli)
-{
-    unsigned long v;
-    int rc = parse_number(text, lo, hi, what, &v, cli);
-    if (rc == CS_OK)
-        *out = (unsigned)v;
-    return rc;
-}
-
 static int parse_serve_option(void *opts, int opt, const cli_ctx *cli)
 {
     tvs_options *o = opts;
-    switch (opt) {
-    case 'T':
-        o->cert = optarg;
+    bool handled;
+    int rc = serve_parse_option(&o->serve, opt, &handled, cli);
+    if (handled)
+        return rc;
+    if (opt == 'T') {
+        o->serve.cert = optarg;
         return CS_OK;
-    case OPT_KEY:
-        o->key = optarg;
-        return CS_OK;
-    case 'p':
-        o->port = optarg;
-        return parse_unsigned(optarg, 0, 65535, "port", &(unsigned){0}, cli);
-    case OPT_LISTEN:
-        if (o->listen_count == CS_SERVER_MAX_LISTEN)
-            return cli_usage_error(cli, "at most %d --listen addresses", CS_SERVER_MAX_LISTEN);
-        o->listen[o->listen_count++] = optarg;
-        return CS_OK;
-    case 't':
-        return parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "timeout", &o->timeout_s, cli);
-    case 'L':
-        return parse_unsigned(optarg, 0, 1000000, "limit", &o->limit, cli);
-    case OPT_THREADS:
-        return parse_unsigned(optarg, 1, 64, "thread count", &o->threads, cli);
-    case OPT_DRAIN:
-        return parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "drain time", &o->drain_s, cli);
-    case OPT_TLSV1:
-        o->tlsv1 = true;
-        return CS_OK;
-    case PASSPHRASE_OPT_FILE:
-    case PASSPHRASE_OPT_ENV:
-        return passphrase_option(&o->pass, opt, cli);
-    default:
-        return cli_usage_error(cli, "invalid option");
     }
+    return cli_usage_error(cli, "invalid option");
 }
 
 static int set_action(tvs_options *o, enum action action, const char *arg, const cli_ctx *cli)
@@ -228,7 +162,6 @@ static int parse_ctl_option(void *opts, int opt, const cli_ctx *cli)
         o->roles[o->role_count++] = role;
         return CS_OK;
     }
-    unsigned long ttl;
     switch (opt) {
     case 'l':
         return set_action(o, ACT_LIST, NULL, cli);
@@ -240,10 +173,7 @@ static int parse_ctl_option(void *opts, int opt, const cli_ctx *cli)
     case 'e':
         return set_action(o, ACT_EXPORT, optarg, cli);
     case 'L':
-        if (parse_number(optarg, 1, CS_TVS_MAX_TTL, "TTL", &ttl, cli) != CS_OK)
-            return CS_ERROR;
-        o->ttl = (uint32_t)ttl;
-        return CS_OK;
+        return serve_parse_unsigned(optarg, 1, CS_TVS_MAX_TTL, "TTL", &o->ttl, cli);
     default:
         return cli_usage_error(cli, "invalid option");
     }
@@ -262,12 +192,13 @@ static int parse_query_option(void *opts, int opt, const cli_ctx *cli)
         o->host = optarg;
         return CS_OK;
     case 't':
-        return parse_unsigned(optarg, 1, MAX_TIMEOUT_S, "timeout", &o->timeout_s, cli);
+        return serve_parse_unsigned(optarg, 1, SERVE_MAX_TIMEOUT_S, "timeout", &o->serve.timeout_s,
+                                    cli);
     case 'd':
         o->device = optarg;
         return CS_OK;
-    case OPT_TLSV1:
-        o->tlsv1 = true;
+    case SERVE_OPT_TLSV1:
+        o->serve.tlsv1 = true;
         return CS_OK;
     default:
         return cli_usage_error(cli, "invalid option");
@@ -312,8 +243,7 @@ static int take_operands(tvs_options *o, int first, int argc, char **argv, const
 /* Returns CS_OK, CS_ERROR, or -1 when --help was printed. */
 static int parse_args(int argc, char **argv, const cli_ctx *cli, tvs_options *o)
 {
-    *o = (tvs_options){.timeout_s = DEFAULT_TIMEOUT_S,
-                       .port = CS_TVS_PORT,
+    *o = (tvs_options){.serve = {.timeout_s = SERVE_DEFAULT_TIMEOUT_S, .port = CS_TVS_PORT},
                        .ttl = CS_TVS_DEFAULT_TTL,
                        .host = "localhost",
                        .device = DEFAULT_DEVICE};
@@ -343,7 +273,7 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, tvs_options *o)
         return cli_usage_error(cli, "one of --list, --add, --remove or --export is required");
     if ((rc = take_operands(o, first, argc, argv, cli)) != CS_OK)
         return rc;
-    if (o->action == ACT_SERVE && o->cert == NULL)
+    if (o->action == ACT_SERVE && o->serve.cert == NULL)
         return cli_usage_error(cli, "--tvs CERT is required");
     if (o->action == ACT_ADD && o->role_count == 0)
         return cli_usage_error(cli, "give at least one role for the certificate");
@@ -352,35 +282,6 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, tvs_options *o)
 
 /* --- serve --------------------------------------------------------------- */
 
-typedef struct serve_ctx {
-    const cli_ctx *cli;
-    cs_server *srv;
-    size_t listeners;
-} serve_ctx;
-
-static void log_session(void *ctx, const cs_session_log *e)
-{
-    const serve_ctx *s = ctx;
-    fprintf(stderr, "%s: %s %s %s: %s (%u ms)\n", s->cli->prog, e->peer,
-            e->device[0] != '\0' ? e->device : "-", e->operation[0] != '\0' ? e->operation : "-",
-            e->result, e->duration_ms);
-}
-
-static void log_notice(void *ctx, const char *what)
-{
-    const serve_ctx *s = ctx;
-    fprintf(stderr, "%s: %s\n", s->cli->prog, what);
-}
-
-static void log_ready(void *ctx, const char *what)
-{
-    const serve_ctx *s = ctx;
-    fprintf(stderr, "%s: %s listening on port", s->cli->prog, what);
-    for (size_t i = 0; i < s->listeners; i++)
-        fprintf(stderr, " %u", cs_server_port(s->srv, i));
-    fprintf(stderr, "\n");
-}
-
 static int serve(const tvs_options *o, const cli_ctx *cli)
 {
     cs_error err;
@@ -388,35 +289,13 @@ static int serve(const tvs_options *o, const cli_ctx *cli)
     int rc = cs_tvs_service_new(o->db, &svc, &err);
     if (rc != CS_OK)
         return cli_fail(cli, rc, "%s", err.message);
-    serve_ctx ctx = {.cli = cli, .listeners = o->listen_count > 0 ? o->listen_count : 1};
     passphrase_kept kept;
-    passphrase_kept_init(&kept, &o->pass);
+    passphrase_kept_init(&kept, &o->serve.pass);
     cs_passphrase key_pass = passphrase_kept_source(&kept);
-    cs_server_config cfg = {.protocol = cs_tvs_service_protocol(svc),
-                            .listen_count = o->listen_count,
-                            .default_port = o->port,
-                            .cert_path = o->cert,
-                            .key_path = o->key,
-                            .key_pass = &key_pass,
-                            .allow_tls10 = o->tlsv1,
-                            .threads = o->threads,
-                            .session_timeout_ms = o->timeout_s * 1000u,
-                            .max_sessions = o->limit,
-                            .drain_timeout_ms = o->drain_s * 1000u,
-                            .handle_signals = true,
-                            .log = log_session,
-                            .notice = log_notice,
-                            .ready = log_ready,
-                            .log_ctx = &ctx};
-    memcpy(cfg.listen, o->listen, sizeof o->listen);
-    rc = cs_server_open(&cfg, &ctx.srv, &err);
-    if (rc == CS_OK) {
-        rc = cs_server_run(ctx.srv, &err);
-        cs_server_close(ctx.srv);
-    }
+    rc = serve_run(cli, &o->serve, cs_tvs_service_protocol(svc), &key_pass);
     passphrase_kept_release(&kept);
     cs_tvs_service_free(svc);
-    return rc == CS_OK ? CS_OK : cli_fail(cli, rc, "%s", err.message);
+    return rc;
 }
 
 /* --- the database -------------------------------------------------------- */
@@ -508,48 +387,6 @@ static int manage(const tvs_options *o, const cli_ctx *cli)
 
 /* --- query --------------------------------------------------------------- */
 
-static bool is_dir(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-static int has_suffix(const char *name, const char *suffix)
-{
-    size_t n = strlen(name), s = strlen(suffix);
-    return n > s && strcmp(name + n - s, suffix) == 0;
-}
-
-/* --tvs DIR: every *.pem in it. The names are kept in names (freed by the
- * caller). */
-static int expand_trusted(const tvs_options *o, const char **paths, size_t *count, char **names,
-                          size_t *name_count, const cli_ctx *cli)
-{
-    *count = *name_count = 0;
-    for (size_t i = 0; i < o->trusted_count; i++) {
-        if (!is_dir(o->trusted[i])) {
-            paths[(*count)++] = o->trusted[i];
-            continue;
-        }
-        DIR *d = opendir(o->trusted[i]);
-        if (d == NULL)
-            return cli_fail(cli, CS_ERROR, "'%s': %s", o->trusted[i], strerror(errno));
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL && *count < MAX_TRUSTED) {
-            if (!has_suffix(de->d_name, ".pem"))
-                continue;
-            char *p = malloc(strlen(o->trusted[i]) + strlen(de->d_name) + 2);
-            if (p == NULL)
-                break;
-            sprintf(p, "%s/%s", o->trusted[i], de->d_name);
-            names[(*name_count)++] = p;
-            paths[(*count)++] = p;
-        }
-        closedir(d);
-    }
-    return CS_OK;
-}
-
 static void print_response(const cs_tvs_response *r)
 {
     const int w = REPORT_WIDTH;
@@ -636,11 +473,12 @@ static int query(const tvs_options *o, const cli_ctx *cli)
     const char *paths[MAX_TRUSTED];
     char *names[MAX_TRUSTED];
     size_t path_count = 0, name_count = 0;
-    rc = expand_trusted(o, paths, &path_count, names, &name_count, cli);
+    rc = serve_expand_certs(o->trusted, o->trusted_count, paths, &path_count, names, &name_count,
+                            MAX_TRUSTED, cli);
     cs_tls_client_options copts = {.host = host,
                                    .port = port,
-                                   .timeout_ms = o->timeout_s * 1000u,
-                                   .allow_tls10 = o->tlsv1,
+                                   .timeout_ms = o->serve.timeout_s * 1000u,
+                                   .allow_tls10 = o->serve.tlsv1,
                                    .trusted_paths = paths,
                                    .trusted_count = path_count};
     if (rc == CS_OK)

@@ -311,9 +311,7 @@ static int add_names(mbedtls_asn1_named_data **list, const cs_cert_request *req)
     return 0;
 }
 
-/* 16 random bytes, positive with no sign byte: the top bit clear and the
- * first byte non-zero, so the DER INTEGER is always 16 bytes. */
-static int set_serial(mbedtls_x509write_cert *crt)
+int crypto_set_random_serial(mbedtls_x509write_cert *crt)
 {
     unsigned char serial[CS_CERT_SERIAL_SIZE];
     int rc;
@@ -363,8 +361,7 @@ static int set_key_usage(mbedtls_x509write_cert *crt, bool issuer)
                          issuer, &w);
 }
 
-/* extendedKeyUsage: serverAuth, clientAuth, ipsecEndSystem. */
-static int set_ext_key_usage(mbedtls_x509write_cert *crt)
+int crypto_set_ext_key_usage(mbedtls_x509write_cert *crt)
 {
     static const struct {
         const char *oid;
@@ -422,7 +419,7 @@ static int fill_certificate(mbedtls_x509write_cert *crt, mbedtls_pk_context *pk,
     if (mrc == 0)
         mrc = add_names(&crt->MBEDTLS_PRIVATE(issuer), req);
     if (mrc == 0)
-        mrc = set_serial(crt);
+        mrc = crypto_set_random_serial(crt);
     if (mrc == 0)
         mrc = mbedtls_x509write_crt_set_validity(crt, from, to);
     if (mrc == 0)
@@ -430,7 +427,7 @@ static int fill_certificate(mbedtls_x509write_cert *crt, mbedtls_pk_context *pk,
     if (mrc == 0)
         mrc = set_key_usage(crt, req->issuer);
     if (mrc == 0)
-        mrc = set_ext_key_usage(crt);
+        mrc = crypto_set_ext_key_usage(crt);
     if (mrc == 0)
         mrc = mbedtls_x509write_crt_set_subject_key_identifier(crt); /* SHA-1 of the key */
     if (mrc == 0)

@@ -148,6 +148,15 @@ int crypto_drop_ecdsa_null_parameters(unsigned char *buf, size_t size, unsigned 
                                       mbedtls_pk_context *pk, mbedtls_md_type_t md);
 #endif
 
+/* What every certificate we make has alike, made certificates and LSCs
+ * (certgen.c). The serial: 16 random bytes, positive with no sign byte
+ * (the top bit clear, the first byte non-zero), so the DER INTEGER is
+ * always 16 bytes. 0 or an mbedTLS error. */
+int crypto_set_random_serial(mbedtls_x509write_cert *crt);
+/* extendedKeyUsage, not critical: serverAuth, clientAuth, ipsecEndSystem.
+ * 0 or an mbedTLS error. */
+int crypto_set_ext_key_usage(mbedtls_x509write_cert *crt);
+
 /* --- encrypted PKCS#8 (pkcs8.c) ----------------------------------------------- */
 
 /* The PBES2 parameters that cs_cert_generate writes: PBKDF2-HMAC-SHA256

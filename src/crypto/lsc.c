@@ -18,12 +18,8 @@
 
 /* A name with more attributes than this is refused. */
 #define MAX_NAME_ATTRIBUTES 16
-#define SERIAL_SIZE 16   /* 128 bits */
 #define VALIDITY_SIZE 16 /* "YYYYMMDDhhmmss" */
 #define SECONDS_PER_DAY 86400
-
-/* id-kp-ipsecEndSystem, 1.3.6.1.5.5.7.3.5: mbedTLS has no name for it. */
-#define OID_IPSEC_END_SYSTEM MBEDTLS_OID_KP "\x05"
 
 /* basicConstraints CA:FALSE is the empty SEQUENCE; keyUsage
  * digitalSignature + keyEncipherment is the BIT STRING 05 A0. */
@@ -123,30 +119,6 @@ static int finish_sequence(unsigned char **p, unsigned char *start, int len)
     return t < 0 ? t : len + n + t;
 }
 
-static int set_ext_key_usage(mbedtls_x509write_cert *crt)
-{
-    static const struct {
-        const char *oid;
-        size_t len;
-    } purposes[] = {
-        {MBEDTLS_OID_SERVER_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_SERVER_AUTH)},
-        {MBEDTLS_OID_CLIENT_AUTH, MBEDTLS_OID_SIZE(MBEDTLS_OID_CLIENT_AUTH)},
-        {OID_IPSEC_END_SYSTEM, MBEDTLS_OID_SIZE(OID_IPSEC_END_SYSTEM)},
-    };
-    unsigned char buf[64];
-    unsigned char *p = buf + sizeof buf;
-    int len = 0;
-    for (size_t i = sizeof purposes / sizeof purposes[0]; len >= 0 && i-- > 0;) {
-        int n = mbedtls_asn1_write_oid(&p, buf, purposes[i].oid, purposes[i].len);
-        len = n < 0 ? n : len + n;
-    }
-    len = finish_sequence(&p, buf, len);
-    if (len < 0)
-        return len;
-    return set_extension(crt, MBEDTLS_OID_EXTENDED_KEY_USAGE,
-                         MBEDTLS_OID_SIZE(MBEDTLS_OID_EXTENDED_KEY_USAGE), 0, p, (size_t)len);
-}
-
 /* subjectAltName: one uniformResourceIdentifier [6], the device name.
  * mbedTLS 2.28 has no writer for it. */
 static int set_subject_alt_name(mbedtls_x509write_cert *crt, const char *device)
@@ -177,39 +149,13 @@ static int set_extensions(mbedtls_x509write_cert *crt, const char *device)
         rc = set_extension(crt, MBEDTLS_OID_KEY_USAGE, MBEDTLS_OID_SIZE(MBEDTLS_OID_KEY_USAGE), 1,
                            key_usage_sign_encipher, sizeof key_usage_sign_encipher);
     if (rc == 0)
-        rc = set_ext_key_usage(crt);
+        rc = crypto_set_ext_key_usage(crt);
     if (rc == 0)
         rc = set_subject_alt_name(crt, device);
     return rc;
 }
 
 /* --- serial and validity ------------------------------------------------------ */
-
-/* 128 random bits, the first byte non-zero so that the length is fixed:
- * a positive INTEGER, with a zero byte in front when the top bit is set. */
-static int set_random_serial(mbedtls_x509write_cert *crt)
-{
-    unsigned char serial[1 + SERIAL_SIZE] = {0};
-    int rc;
-    do
-        rc = crypto_rng(NULL, serial + 1, SERIAL_SIZE);
-    while (rc == 0 && serial[1] == 0);
-    if (rc != 0)
-        return rc;
-    bool sign_byte = serial[1] & 0x80;
-#if MBEDTLS_VERSION_NUMBER >= 0x03040000
-    return mbedtls_x509write_crt_set_serial_raw(crt, serial + !sign_byte, SERIAL_SIZE + sign_byte);
-#else
-    (void)sign_byte; /* the INTEGER writer adds it */
-    mbedtls_mpi mpi;
-    mbedtls_mpi_init(&mpi);
-    rc = mbedtls_mpi_read_binary(&mpi, serial + 1, SERIAL_SIZE);
-    if (rc == 0)
-        rc = mbedtls_x509write_crt_set_serial(crt, &mpi);
-    mbedtls_mpi_free(&mpi);
-    return rc;
-#endif
-}
 
 static int format_time(time_t t, char out[VALIDITY_SIZE])
 {
@@ -309,7 +255,7 @@ int cs_lsc_issue(const cs_lsc_request *req, cs_buf *der, cs_error *err)
         crt.MBEDTLS_PRIVATE(subject) = name_head(&subject);
         crt.MBEDTLS_PRIVATE(issuer) = name_head(&issuer);
         if (mrc == 0)
-            mrc = set_random_serial(&crt);
+            mrc = crypto_set_random_serial(&crt);
         if (mrc == 0)
             mrc = set_validity(&crt, req->now, req->days);
         if (mrc == 0)

@@ -18,17 +18,29 @@
 
 const cs_frame_spec cs_capf_frame = {CS_CAPF_HEADER_SIZE, 6, CS_CAPF_MAX_BODY};
 
+/* The issuing certificate and key as loaded at one time. SIGHUP loads a
+ * new one; sessions keep the one they started with, by reference. */
+typedef struct issuer {
+    cs_cert *cert;
+    cs_key *key;
+    unsigned generation; /* which load: a worker's key copy says whose it is */
+    unsigned refs;       /* under the service's lock */
+} issuer;
+
 typedef struct worker {
     cs_capf_store *store;
     cs_key *issuer_key; /* this worker's copy */
+    unsigned issuer_generation;
 } worker;
 
 struct cs_capf_service {
     cs_protocol protocol;
     char *db_path;
     char *cert_dir;
-    cs_cert *issuer;
-    cs_key *issuer_key;
+    char *issuer_path;
+    cs_passphrase issuer_pass; /* get NULL: none */
+    issuer *issuer;            /* the current one, under lock */
+    unsigned generations;
     cs_cert *verify[MAX_VERIFY];
     size_t verify_count;
     unsigned days;
@@ -40,11 +52,83 @@ struct cs_capf_service {
 /* One connection's state. */
 typedef struct session {
     cs_capf_service *svc;
+    issuer *issuer;
     worker *w; /* borrowed while a frame is handled */
     cs_capf_server_config cfg;
     cs_capf_backend backend;
     cs_capf_server server;
 } session;
+
+/* --- the issuer ------------------------------------------------------------- */
+
+static void issuer_free(issuer *iss)
+{
+    if (iss == NULL)
+        return;
+    cs_cert_free(iss->cert);
+    cs_key_free(iss->key);
+    free(iss);
+}
+
+static int load_issuer(cs_capf_service *svc, issuer **out, cs_error *err)
+{
+    issuer *iss = calloc(1, sizeof *iss);
+    if (iss == NULL)
+        return cs_fail(err, CS_ERROR, "out of memory");
+    const cs_passphrase *pass = svc->issuer_pass.get != NULL ? &svc->issuer_pass : NULL;
+    int rc = cs_cert_file_load(svc->issuer_path, pass, &iss->cert, &iss->key, NULL, err);
+    if (rc == CS_OK && iss->key == NULL)
+        rc = cs_fail(err, CS_ERROR, "no private key beside the certificate");
+    if (rc == CS_OK && cs_key_type_of(iss->key) != CS_KEY_RSA)
+        rc = cs_fail(err, CS_ERROR, "the issuing key must be RSA");
+    if (rc != CS_OK) {
+        cs_error_prefix(err, "'%s'", svc->issuer_path);
+        issuer_free(iss);
+        return rc;
+    }
+    iss->refs = 1; /* the service's */
+    pthread_mutex_lock(&svc->lock);
+    iss->generation = ++svc->generations;
+    pthread_mutex_unlock(&svc->lock);
+    *out = iss;
+    return CS_OK;
+}
+
+static issuer *issuer_take(cs_capf_service *svc)
+{
+    pthread_mutex_lock(&svc->lock);
+    issuer *iss = svc->issuer;
+    iss->refs++;
+    pthread_mutex_unlock(&svc->lock);
+    return iss;
+}
+
+static void issuer_drop(cs_capf_service *svc, issuer *iss)
+{
+    pthread_mutex_lock(&svc->lock);
+    bool last = --iss->refs == 0;
+    pthread_mutex_unlock(&svc->lock);
+    if (last)
+        issuer_free(iss);
+}
+
+/* SIGHUP: a new issuer for new sessions; the old one stays if the file
+ * does not load, and until its last session ends. */
+static int reload(void *ctx, char *what, size_t what_size, cs_error *err)
+{
+    cs_capf_service *svc = ctx;
+    issuer *fresh;
+    int rc = load_issuer(svc, &fresh, err);
+    if (rc != CS_OK)
+        return rc;
+    pthread_mutex_lock(&svc->lock);
+    issuer *old = svc->issuer;
+    svc->issuer = fresh;
+    pthread_mutex_unlock(&svc->lock);
+    issuer_drop(svc, old);
+    snprintf(what, what_size, "the issuing certificate '%s'", svc->issuer_path);
+    return CS_OK;
+}
 
 /* --- workers ---------------------------------------------------------------- */
 
@@ -57,24 +141,33 @@ static void worker_free(worker *w)
     free(w);
 }
 
-static worker *borrow(cs_capf_service *svc, cs_error *err)
+/* A worker whose key copy is iss's. */
+static worker *borrow(cs_capf_service *svc, const issuer *iss, cs_error *err)
 {
     worker *w = NULL;
     pthread_mutex_lock(&svc->lock);
     if (svc->idle_count > 0)
         w = svc->idle[--svc->idle_count];
     pthread_mutex_unlock(&svc->lock);
-    if (w != NULL)
-        return w;
-    w = calloc(1, sizeof *w);
     if (w == NULL) {
-        cs_fail(err, CS_ERROR, "out of memory");
-        return NULL;
+        w = calloc(1, sizeof *w);
+        if (w == NULL) {
+            cs_fail(err, CS_ERROR, "out of memory");
+            return NULL;
+        }
+        if (cs_capf_store_open(svc->db_path, false, &w->store, err) != CS_OK) {
+            worker_free(w);
+            return NULL;
+        }
     }
-    if (cs_capf_store_open(svc->db_path, false, &w->store, err) != CS_OK ||
-        cs_key_clone(svc->issuer_key, &w->issuer_key, err) != CS_OK) {
-        worker_free(w);
-        return NULL;
+    if (w->issuer_key == NULL || w->issuer_generation != iss->generation) {
+        cs_key_free(w->issuer_key);
+        w->issuer_key = NULL;
+        if (cs_key_clone(iss->key, &w->issuer_key, err) != CS_OK) {
+            worker_free(w);
+            return NULL;
+        }
+        w->issuer_generation = iss->generation;
     }
     return w;
 }
@@ -150,7 +243,8 @@ static cs_session_next session_open(void *ctx, void **state, cs_buf *out, cs_ses
         return CS_SESSION_ABORT;
     }
     s->svc = svc;
-    s->cfg = (cs_capf_server_config){svc->issuer, NULL, (const cs_cert *const *)svc->verify,
+    s->issuer = issuer_take(svc);
+    s->cfg = (cs_capf_server_config){s->issuer->cert, NULL, (const cs_cert *const *)svc->verify,
                                      svc->verify_count, svc->days};
     s->backend = (cs_capf_backend){s, lookup, finish};
     *state = s;
@@ -168,7 +262,7 @@ static cs_session_next frame_in(void *ctx, void *state, const uint8_t *frame, si
     cs_capf_service *svc = ctx;
     session *s = state;
     cs_error err;
-    s->w = borrow(svc, &err);
+    s->w = borrow(svc, s->issuer, &err);
     if (s->w == NULL) {
         cs_session_result(log, "error: %s", err.message);
         return CS_SESSION_ABORT;
@@ -188,11 +282,11 @@ static cs_session_next frame_in(void *ctx, void *state, const uint8_t *frame, si
 
 static void session_close(void *ctx, void *state)
 {
-    (void)ctx;
     session *s = state;
     if (s == NULL)
         return;
     cs_capf_server_release(&s->server);
+    issuer_drop(ctx, s->issuer);
     free(s);
 }
 
@@ -200,16 +294,9 @@ static void session_close(void *ctx, void *state)
 
 static int load_certificates(cs_capf_service *svc, const cs_capf_service_config *cfg, cs_error *err)
 {
-    int rc = cs_cert_file_load(cfg->issuer_path, cfg->issuer_pass, &svc->issuer, &svc->issuer_key,
-                               NULL, err);
-    if (rc == CS_OK && svc->issuer_key == NULL)
-        rc = cs_fail(err, CS_ERROR, "no private key beside the certificate");
-    if (rc == CS_OK && cs_key_type_of(svc->issuer_key) != CS_KEY_RSA)
-        rc = cs_fail(err, CS_ERROR, "the issuing key must be RSA");
-    if (rc != CS_OK) {
-        cs_error_prefix(err, "'%s'", cfg->issuer_path);
+    int rc = load_issuer(svc, &svc->issuer, err);
+    if (rc != CS_OK)
         return rc;
-    }
     if (cfg->verify_count > MAX_VERIFY)
         return cs_fail(err, CS_ERROR, "at most %d --verify certificates", MAX_VERIFY);
     for (size_t i = 0; i < cfg->verify_count; i++) {
@@ -235,12 +322,17 @@ int cs_capf_service_new(const cs_capf_service_config *cfg, cs_capf_service **out
                                   .open = session_open,
                                   .frame_in = frame_in,
                                   .close = session_close,
+                                  .reload = reload,
                                   .ctx = svc};
+    if (cfg->issuer_pass != NULL)
+        svc->issuer_pass = *cfg->issuer_pass;
     svc->db_path = strdup(cfg->db_path);
     svc->cert_dir = strdup(cfg->cert_dir);
-    int rc = svc->db_path == NULL || svc->cert_dir == NULL ? cs_fail(err, CS_ERROR, "out of memory")
-                                                           : load_certificates(svc, cfg, err);
-    worker *first = rc == CS_OK ? borrow(svc, err) : NULL;
+    svc->issuer_path = strdup(cfg->issuer_path);
+    int rc = svc->db_path == NULL || svc->cert_dir == NULL || svc->issuer_path == NULL
+                 ? cs_fail(err, CS_ERROR, "out of memory")
+                 : load_certificates(svc, cfg, err);
+    worker *first = rc == CS_OK ? borrow(svc, svc->issuer, err) : NULL;
     if (first == NULL) {
         cs_capf_service_free(svc);
         return CS_ERROR;
@@ -263,9 +355,9 @@ void cs_capf_service_free(cs_capf_service *svc)
         worker_free(svc->idle[--svc->idle_count]);
     for (size_t i = 0; i < svc->verify_count; i++)
         cs_cert_free(svc->verify[i]);
-    cs_cert_free(svc->issuer);
-    cs_key_free(svc->issuer_key);
+    issuer_free(svc->issuer); /* the sessions have ended */
     pthread_mutex_destroy(&svc->lock);
+    free(svc->issuer_path);
     free(svc->db_path);
     free(svc->cert_dir);
     free(svc);

@@ -703,6 +703,14 @@ static void on_signal(cs_server *srv, int signo)
         notice(srv, "reloaded the certificate '%s'", srv->cfg.cert_path);
     else
         notice(srv, "cannot reload the certificate, keeping the old one: %s", err.message);
+    const cs_protocol *p = srv->cfg.protocol;
+    if (p->reload == NULL)
+        return;
+    char what[300] = "";
+    if (p->reload(p->ctx, what, sizeof what, &err) == CS_OK)
+        notice(srv, "reloaded %s", what);
+    else
+        notice(srv, "cannot reload, keeping the old: %s", err.message);
 }
 
 /* Waits for a stop or a signal until every loop thread has drained. */

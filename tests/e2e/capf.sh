@@ -269,6 +269,29 @@ expect_status 2 enrol SEP000000002048 -l enc-lsc.pem --passphrase-file wrong.txt
 expect_one_line_error "enc-lsc.pem"
 LSC_PASS=hunter22 expect_status 0 enrol SEP000000002048 -l enc-lsc.pem --passphrase-env LSC_PASS
 check_install SEP000000002048 "Public-Key: (2048 bit)"
+
+# SIGHUP reloads the issuing certificate, with the passphrase kept from the
+# start (its file is gone by then): the next LSC is the new issuer's. A
+# broken file keeps the one before.
+openssl req -x509 -newkey rsa:2048 -nodes -keyout new-key.pem -subj "/CN=CAPF2/O=Lab/OU=Voice" \
+    -days 30 -out new-issuer.pem 2>/dev/null
+cp new-issuer.pem issuer.tmp
+openssl pkey -in new-key.pem -aes256 -passout pass:hunter22 >>issuer.tmp
+mv issuer.tmp issuer.pem
+rm pass.txt
+# reload_then_issue LOG-PATTERN WHAT: SIGHUP, the log line, then an install
+# whose LSC must chain to new-issuer.pem.
+reload_then_issue() {
+    kill -HUP "$CAPFD_PID"
+    expect_log_line "$WORK/capfd.log" "$1"
+    expect_status 0 capfctl -i SEP0000000000E1 -E secp256r1 "$DB"
+    expect_status 0 enrol SEP0000000000E1
+    openssl verify -CAfile new-issuer.pem state/SEP0000000000E1.pem >/dev/null 2>&1 && pass ||
+        fail "$2: the LSC is not the new issuer's"
+}
+reload_then_issue "reloaded the issuing certificate '.*issuer.pem'" "after SIGHUP"
+printf 'not a certificate\n' >issuer.pem
+reload_then_issue "cannot reload, keeping the old: .*issuer.pem" "after a broken file"
 stop_capfd
 
 # --- the native verbs -------------------------------------------------------------
