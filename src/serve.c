@@ -161,18 +161,27 @@ int serve_expand_certs(const char *const *given, size_t given_count, const char 
         if (d == NULL)
             return cli_fail(cli, CS_ERROR, "'%s': %s", given[i], strerror(errno));
         struct dirent *de;
+        size_t before = *count;
+        bool no_memory = false;
         while ((de = readdir(d)) != NULL && *count < max) {
             if (!is_pem_name(de->d_name))
                 continue;
             char name[512];
             snprintf(name, sizeof name, "/%s", de->d_name);
             char *p = cs_path_append(given[i], name);
-            if (p == NULL)
+            if (p == NULL) {
+                no_memory = true;
                 break;
+            }
             names[(*name_count)++] = p;
             paths[(*count)++] = p;
         }
         closedir(d);
+        if (no_memory)
+            return cli_fail(cli, CS_ERROR, "out of memory");
+        /* Nor is a folder with no certificate in it, for the same reason. */
+        if (*count == before)
+            return cli_fail(cli, CS_ERROR, "'%s': no certificate (*.pem) in the folder", given[i]);
     }
     return CS_OK;
 }

@@ -166,6 +166,10 @@ expect_status 1 tvsc -T "$S/pbx.pem" -h "127.0.0.1:$P" "$S/pbx.pem"
 expect_one_line_error "handshake failed"
 expect_status 2 tvsc -h "127.0.0.1:$P" missing.pem
 expect_one_line_error "missing.pem"
+# A folder of trusted certificates with none in it would trust any server.
+mkdir -p empty-folder
+expect_status 2 tvsc -T empty-folder -h "127.0.0.1:$P" "$S/pbx.pem"
+expect_one_line_error "no certificate \\(\\*\\.pem\\) in the folder"
 
 # Malformed frames inside TLS: no answer, a closed connection, a log line.
 frame() { # PROTOCOL VERSION COMMAND BODY-HEX: a frame with its length
