@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The old tools' names, from src/aliases.def (the table src/main.c compiles
 # in), without running the binary, so that a cross-compiled build installs
 # and packages as a native one does. For each row ALIAS(name, command, verb):

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # CPack pre-build script (see Packaging.cmake): what the Debian package holds
 # beyond `cmake --install`, in its staging directory.
 if(NOT CPACK_GENERATOR STREQUAL "DEB")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # FindMbedTLS.cmake
 # -----------------
 # Finds mbedTLS 2.x (e.g. Debian 12's libmbedtls-dev 2.28, which ships no CMake

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The library's layers (docs/architecture.md), each a target that sees
 # only the headers of the layers it links.
 #

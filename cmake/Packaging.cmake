@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The Debian package: `cpack -G DEB` in a build directory (after building)
 # writes ciscosec_<version>-1_<arch>.deb with everything `cmake --install`
 # installs: the binary, the old tools' names as symlinks, the man pages and

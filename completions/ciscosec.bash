@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bash completion for ciscosec and the old certutils names it answers to
 # (tlvfile, sgnfile, stripsgn, enccnf, mkcert, certhash), and the services'
 # reference names (capfd, capfctl, capfc, tvsd, tvsctl, tvsc).

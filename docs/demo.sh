@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The demo behind `cmake --build build --target demo`: a complete secure
 # provisioning directory for one phone, made from scratch with ciscosec,
 # then audited the way the phone will judge it.

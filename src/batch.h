@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Runs one job per input file on a pool of threads: used by batch signing
  * (`sgn build FILE...`) and fleet encryption (`enc build FILE...`).
  *

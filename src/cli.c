@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Error reporting (cli.h): one line on stderr per error or warning, and
  * the exit status it goes with. */
 #include "cli.h"

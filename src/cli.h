@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the front end's commands share: the invocation, error reporting,
  * stop signals and option parsing (reports: report.h). The library never prints; this is
  * where its errors become one line on stderr and an exit status. */

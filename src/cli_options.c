@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The commands' option parsing (cli.h): getopt over a command's table,
  * the role options, verbs, and the guides' flattened command lines. */
 #include "cli.h"

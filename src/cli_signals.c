@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Stop signals (cli.h): SIGINT, SIGTERM and SIGHUP end the program once
  * its temporary files are gone, by the signal that arrived. */
 #include "cli.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON reports (--json): one schema for every command, documented in
  * docs/json.md. Built with jansson, never by hand, so every string is
  * escaped correctly whatever bytes a file holds.

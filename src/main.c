@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ciscosec: one multicall binary. `ciscosec CMD ...` runs a command; called
  * through one of the old certutils names (a symlink such as `tlvfile`), it
  * behaves as that tool, on the same command. */

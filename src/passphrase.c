@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "passphrase.h"
 
 #include <errno.h>

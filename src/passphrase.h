@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where a command gets the passphrase of an encrypted private key:
  * --passphrase-file FILE (its first line), --passphrase-env NAME (that
  * variable), or else a prompt on /dev/tty with echo off when there is a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reports (report.h): the text lines every command prints in the
  * reference tools' layout, and the findings report of `verify`, as text or
  * as one JSON document. */

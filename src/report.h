@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reports: what the commands print about a file, as the reference tools
  * print it, and the findings report of `verify`, in text or JSON. */
 #ifndef CISCOSEC_REPORT_H

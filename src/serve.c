@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The service commands' shared front end (serve.h). */
 #include "serve.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the service commands (capf, tvs) share in the front end: serving
  * on the engine with one log line per session on stderr, their numeric
  * options, and lists of trusted server certificates given as files or

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A program with the two faults memcheck must catch, run under
  * tests/memcheck by the memcheck.canary test: a leak and a branch on
  * uninitialised memory. If the wrapper ever stopped reporting them (a

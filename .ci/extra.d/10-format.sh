@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by .ci/run: every C source and header follows .clang-format
 # (tables that read better as tables are fenced with clang-format off/on).
 stage_format() {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by .ci/run: every test again on the mbedTLS 2.28 build of the
 # first stage, configured with -DCISCOSEC_VALGRIND=ON: unit tests under
 # tests/memcheck, and every ciscosec run of the end-to-end tests through it

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by .ci/run: build the libFuzzer harnesses with clang and run each
 # for a bounded time (CISCOSEC_FUZZ_SECONDS, default 60). Any crash, leak
 # or sanitizer report fails the stage.

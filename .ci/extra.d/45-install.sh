@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by .ci/run: `cmake --install` into a DESTDIR from a build whose
 # source tree is read-only (a copy, chmod -R a-w; as root, where modes do
 # not stop a write, the copy is also compared before and after), then the

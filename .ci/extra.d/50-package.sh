@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Sourced by .ci/run: the Debian package. Builds it with `cpack -G DEB` in
 # its own build directory (against the system's mbedTLS 2.28, whose
 # packages dpkg-shlibdeps can name, and with Debian's hardening flags from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte buffer with checked appends.
  *
  * An append that cannot be done (out of memory, or a length that does not

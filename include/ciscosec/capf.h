@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CAPF, the Certificate Authority Proxy Function (services.md, "CAPF"):
  * the message codec and the rule for device names.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CAPF sessions without I/O: each side is a state machine that is given
  * the frame just received and appends the frames to send in answer (zero,
  * one or two; each goes out in one write, see cs_capf_frame_size). The

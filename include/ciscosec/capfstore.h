@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The CAPF database (services.md, "Storage"): SQLite with the reference
  * schema, so that a database moves between the reference capfctl/capfd and
  * ours in both directions.

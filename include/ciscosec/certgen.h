@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificates: making them the way mkcert does (formats.md §6), and the
  * facts about any certificate that `cert show` and `cert hash` report.
  *

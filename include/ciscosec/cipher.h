@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Encryption for configuration files (formats.md §4): AES-128-CBC without
  * padding, and RSA PKCS#1 v1.5 to carry the AES key.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Dates of the proleptic Gregorian calendar, and times as RFC 3339 text:
  * the one home of this arithmetic for the library and the commands. */
 #ifndef CISCOSEC_CIVILTIME_H

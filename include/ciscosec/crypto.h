@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The crypto module: the only code that includes mbedTLS headers.
  *
  * Every type here is opaque, so the differences between mbedTLS 2.28 and

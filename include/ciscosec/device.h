@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Phones' device names, checked before they are used as keys or paths. */
 #ifndef CISCOSEC_DEVICE_H
 #define CISCOSEC_DEVICE_H

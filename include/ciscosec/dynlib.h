@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared libraries loaded at run time (dlopen), by the commands that need
  * them and no others: a command that never calls one never pays for loading
  * it at start-up (tests/bench/startup-bench.sh), and a system without it

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Encrypted phone configurations (formats.md §4).
  *
  * SEPxxx.cnf.xml becomes two signed files:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Status codes and error messages shared by the whole library.
  *
  * The library never prints and never exits: every function that can fail

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Safe file handling: bounded reads, and outputs that appear whole or not
  * at all (temporary file in the same directory, fsync, rename). */
 #ifndef CISCOSEC_FILEIO_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The signed header shared by .tlv, .sgn and .enc.sgn files (formats.md §2).
  *
  * A signed file is header || body. The signature covers the whole file

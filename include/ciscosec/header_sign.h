@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Digesting, signing and verifying a signed header (formats layer): the
  * one place where a header's signed bytes are fed to a digest. The
  * header's layout and parsing are in header.h (codec), which has no

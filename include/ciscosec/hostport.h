@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host and port as users write them on command lines. */
 #ifndef CISCOSEC_HOSTPORT_H
 #define CISCOSEC_HOSTPORT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The crypto behind CAPF (services.md): issuing a phone's LSC, the phone's
  * key, and the signatures a phone proves itself with.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The message digests by name (base layer): the codec names them in
  * headers, crypto computes them (crypto.h). */
 #ifndef CISCOSEC_MD_H

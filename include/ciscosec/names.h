@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Distinguished names as the Cisco files write them (formats.md §5):
  * each attribute in certificate order as KEY=value, joined by ','. */
 #ifndef CISCOSEC_NAMES_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What a phone accepts: the rules a Cisco IP phone applies to the trust
  * lists and signed files it downloads and to the TLS servers it talks to,
  * as library code.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The roles a certificate holds in a trust list (formats.md §3), and in a
  * TVS answer (services.md): one fact for the trust lists, the commands
  * and the services. */

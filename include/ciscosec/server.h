@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The services' server engine (CAPF, TVS): listening sockets, N event-loop
  * threads (epoll, non-blocking sockets and TLS), a deadline on each whole
  * session, a connection limit, draining on SIGTERM and reloading the

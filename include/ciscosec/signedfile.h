@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signed files: .sgn (any file a phone downloads, with a signed header in
  * front) and the firmware images named .sha512 (formats.md §2).
  *

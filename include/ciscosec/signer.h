@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A signer: a certificate with its private key, ready to fill in the
  * signer fields of a header. Used by every file type that is signed. */
 #ifndef CISCOSEC_SIGNER_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Checks of the SRTP library (libsrtp 2) that the PBX uses for the media
  * of encrypted calls: can it run each crypto suite Cisco phones offer?
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A TLS client that connects to a server the way a phone does and brings
  * back what the phone would judge: the server's certificate, the protocol
  * version and the cipher suite.

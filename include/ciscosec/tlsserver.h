@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Non-blocking TLS for the services (CAPF, TVS): the server's credentials
  * and one TLS session per accepted socket, driven by an event loop that
  * lives outside the crypto module (src/services/server.c).

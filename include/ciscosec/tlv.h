@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The tag-length-value codec under every Cisco security file.
  *
  * An element is tag (1 byte), length (2 bytes, big-endian), value. The

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Trust lists: ITLFile.tlv, ITLSEP<MAC>.tlv, CTLFile.tlv (formats.md §3).
  *
  * The body is a run of records, each a sequence of elements that starts

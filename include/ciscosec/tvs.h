@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TVS, the Trust Verification Service (services.md, "TVS"): the messages
  * a phone and the server exchange over TLS, and the server's protocol for
  * the engine in server.h.

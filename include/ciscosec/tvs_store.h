@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TVS database (services.md, "TVS", Storage): SQLite with the
  * reference tools' schema, so that either project's tvsctl manages it.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Phone configurations as XML: the one module that reads and writes XML.
  *
  * Every document is read here, with expat, under the same rules. expat is

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wiping memory that held a key or a password (base layer). */
 #ifndef CISCOSEC_ZEROIZE_H
 #define CISCOSEC_ZEROIZE_H

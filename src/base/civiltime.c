@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "ciscosec/civiltime.h"
 
 #include <stdio.h>

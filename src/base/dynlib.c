@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Libraries loaded at run time (dynlib.h). */
 #include "ciscosec/dynlib.h"
 

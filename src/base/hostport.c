@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Host and port from the command line (hostport.h). */
 #include "ciscosec/hostport.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* glibc declares explicit_bzero only with _DEFAULT_SOURCE; the build asks
  * for plain POSIX everywhere else. */
 #define _DEFAULT_SOURCE 1

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ciscosec capf serve|add|list|show|export|remove|enrol, and the reference
  * tools' names: `capfd` (serve), `capfctl` (the database) and `capfc` (the
  * phone's side). */

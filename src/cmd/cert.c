@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ciscosec cert new|hash|show, and the old `mkcert` and `certhash`; `show`
  * is cert_show.c. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The verbs of `ciscosec cert` in files of their own (src/cmd/cert*.c). */
 #ifndef CISCOSEC_CMD_CERT_H
 #define CISCOSEC_CMD_CERT_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ciscosec cert show: what a certificate file holds, its chain, and what a
  * phone can do with it, as text or JSON. */
 #include <stdio.h>

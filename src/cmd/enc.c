@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ciscosec enc build|parse|decrypt, and the old `enccnf`. */
 #include <getopt.h>
 #include <stdio.h>

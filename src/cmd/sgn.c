@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ciscosec sgn build|parse|remove, and the old `sgnfile` and `stripsgn`. */
 #include <getopt.h>
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ciscosec tlv build|parse, and the old `tlvfile`. */
 #include <getopt.h>
 #include <stdlib.h>

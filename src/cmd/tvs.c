@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ciscosec tvs serve|add|list|show|export|remove|query, and the reference
  * tools' names: `tvsd` (serve), `tvsctl` (the database) and `tvsc` (the
  * phone's side). */

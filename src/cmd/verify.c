@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ciscosec verify file|rollover|tls|tftpboot|srtp: check a deployment the
  * way a phone will, before a phone finds out.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the verbs of `ciscosec verify` share (src/cmd/verify*.c): the
  * parsed options, the trust lists they load, and how a verb's findings
  * become a report and an exit status. */

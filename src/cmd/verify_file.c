@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verify file and verify rollover: signed files and trust lists, and a
  * trust-list update, judged as a phone holding the given lists would. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verify srtp: whether the SRTP suites phones offer work with the
  * installed libsrtp2. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verify tftpboot: a TFTP directory audited file by file, as the phones
  * that fetch from it would see it. */
 #include <stdio.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* verify tls: a TLS server's certificate judged against the trust list,
  * with the connection, the client certificate asked for and the chain. */
 #include <stdio.h>

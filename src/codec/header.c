@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "ciscosec/header.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "ciscosec/roles.h"
 
 #include <strings.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "ciscosec/tlv.h"
 
 #include <string.h>

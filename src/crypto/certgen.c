@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificates as mkcert makes them (formats.md §6): the request checked,
  * the key generated, the key and the certificate written as PEM.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Facts about any certificate that `cert show`, `cert hash` and the
  * phone's checks report: its curve, validity, signature digest, names and
  * hash; and the curves by name. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Certificates (crypto.h): parsed from DER or PEM, a chain put leaf
  * first, and what the library reads of them: names, keys, signatures. */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AES-128-CBC and RSA PKCS#1 v1.5 encryption (cipher.h), on mbedTLS.
  *
  * The calls used here have the same signatures in mbedTLS 2.28 and 3.x. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Where mbedTLS versions differ from the reference's output: the fix-ups,
  * each under the version test that needs it. */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The crypto module: everything that touches mbedTLS. This file: its
  * set-up, randomness, digests and what certs.c (certificates) and keys.c
  * (private keys) share.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Whether a certificate names a host (crypto.h), as mbedTLS's TLS client
  * checks a server's name. */
 #include <stdint.h>

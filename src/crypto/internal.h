@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private to the crypto module (src/crypto/): the mbedTLS-backed types and
  * the helpers its files share. Nothing outside src/crypto/ includes this. */
 #ifndef CISCOSEC_CRYPTO_INTERNAL_H

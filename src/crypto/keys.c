@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Private keys (crypto.h): parsed, decrypted, loaded from files with
  * their certificate, matched, used to sign, and copied for threads. */
 #include "internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CAPF's crypto (lsc.h): issuing LSCs, phones' keys and signatures.
  *
  * The issued certificate's names are linked lists of mbedTLS named data

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Encrypted PKCS#8 private keys: PBES2 (RFC 8018) with PBKDF2 and AES-CBC.
  *
  * This is what `openssl pkcs8 -topk8 -v2 aes-256-cbc` and `openssl genpkey

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* RSA keys under the smallest size mbedTLS 3.x generates (mkcert makes
  * 512-bit keys, as the reference does), by mbedTLS's own recipe, so that
  * 2.28 and 3.x builds make them with the same code. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TLS client of `verify tls` (tlsprobe.h): a TCP connection with a
  * time limit, then an mbedTLS handshake that takes any certificate, since
  * the trust list, not a CA, decides whether a phone would trust it. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The phone's side of CAPF and TVS (tlsserver.h): a TLS client with one
  * deadline for the whole conversation, that sends each message as one
  * record. */

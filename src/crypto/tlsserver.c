@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Non-blocking server-side TLS sessions for the services (tlsserver.h).
  * The socket I/O is ours (recv/send with MSG_NOSIGNAL, EAGAIN becoming
  * WANT_READ/WANT_WRITE), so that an event loop can drive many sessions. */

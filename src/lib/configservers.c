@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The CAPF and TVS servers a phone's configuration names, against the
  * certificates its trust list holds (cs_phone_check_config_servers in
  * phone.h; the matching rule is in docs/formats.md, section 3). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The plaintext companion .sgn of an encrypted configuration: the
  * elements a phone needs before it can decrypt (encconfig.h). */
 #include "ciscosec/encconfig.h"

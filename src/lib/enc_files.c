@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Encrypted configurations as files: the .enc.sgn and its companion .sgn
  * written together or not at all, and decrypted back (encconfig.h). */
 #include "ciscosec/encconfig.h"

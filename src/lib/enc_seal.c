@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Sealing and opening an encrypted configuration's body: the AES key
  * wrapped for the phone's certificate, the padding and the digest, and the
  * one check of the encryption fields (encconfig.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Encrypted configurations as signed files in memory: the .enc.sgn and
  * its companion .sgn built and signed, and an .enc.sgn's header read
  * (encconfig.h). The companion's body is enc_companion.c, the encryption

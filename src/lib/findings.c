@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The rule table and the findings list (phone.h): what each rule is
  * called, how bad it is, and the findings the checks collect. */
 #include "ciscosec/phone.h"

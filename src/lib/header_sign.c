@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Digesting, signing and verifying signed headers (header_sign.h): the
  * crypto half of the header, over the codec's layout (header.c). */
 #include "ciscosec/header_sign.h"

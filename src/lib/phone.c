@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The phone's acceptance rules (phone.h): the helpers that the checks of
  * trust lists (phone_trustlist.c), signed files (phone_signed.c), trust-list
  * updates (phone_rollover.c) and TLS servers (phone_tls.c) share. The

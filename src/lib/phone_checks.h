@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What the checks of the phone's rules share (phone.c, findings.c), private
  * to src/lib/phone*.c and findings.c. */
 #ifndef CISCOSEC_LIB_PHONE_CHECKS_H

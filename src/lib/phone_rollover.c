@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The phone's checks of a trust-list update: whether a phone holding the
  * old list takes the new one (phone.h). */
 #include "ciscosec/phone.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The phone's checks of a signed file against its trust lists (phone.h). */
 #include "ciscosec/phone.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The phone's checks of a TLS server's certificate against its trust list
  * (phone.h). */
 #include "ciscosec/phone.h"

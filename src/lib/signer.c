@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "ciscosec/signer.h"
 
 #include <string.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The audit of a whole provisioning directory (cs_phone_check_tftpboot in
  * phone.h): the trust lists at its top, each phone's configuration, and
  * the signed and encrypted files the phones download.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "ciscosec/trustlist.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE /* malloc_usable_size */
 /* Phone configurations as XML (xml.h), read with expat, which the first
  * parse loads (dynlib.h): commands that read no XML never load it. */

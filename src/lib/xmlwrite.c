@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing XML (xml.h) as libxml2's indented output writes it: the
  * companion of an encrypted configuration stays byte for byte what the
  * reference (lxml, over libxml2) writes. tests/data/xml has the cases. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SRTP library checks (srtpcheck.h), with libsrtp 2, loaded on demand:
  * `verify srtp` is its only user, and every other command would pay for it
  * (and for NSS behind it) at start-up (tests/bench/startup-bench.sh). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The CAPF message codec (capf.h), on the cs_tlv reader and writers. */
 #include "ciscosec/capf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The CAPF server's protocol on the engine (capfsession.h): a session
  * state machine per connection, workers for the database and the issuing
  * key, and the certificate folder. */

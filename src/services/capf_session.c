@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CAPF sessions without I/O (capfsession.h). */
 #include "ciscosec/capfsession.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The CAPF database (capfstore.h) through libsqlite3. */
 #include "ciscosec/capfstore.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Device names (device.h). */
 #include "ciscosec/device.h"
 

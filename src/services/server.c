@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The services' server engine (server.h): N threads, each with its own
  * epoll set, its own copy of the certificate and key (mbedTLS locks an RSA
  * key for each private operation, so a shared key would serialise the

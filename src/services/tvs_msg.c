@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TVS messages (tvs.h): the 10-byte header, and bodies read with the
  * bounds-checked element reader of tlv.h. */
 #include "ciscosec/tvs.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TVS server's protocol (tvs.h): one VERIFY_REQ per connection,
  * answered from the database, then close. */
 #include <ctype.h>

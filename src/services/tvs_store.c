@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TVS database (tvs_store.h) through libsqlite3. */
 #include "ciscosec/tvs_store.h"
 

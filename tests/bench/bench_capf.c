@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_capf HOST PORT COUNT CONCURRENCY [KEYS]: RSA-2048 LSC installs
  * against a running capfd, as phones do them (a new TLS connection each,
  * null password), from CONCURRENCY threads, for devices SEP000000000000

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_rsa KEY.pem [SECONDS]: RSA signatures per second on one core,
  * through the crypto module's cs_key_sign, as batch signing calls it. The
  * ceiling sgn-bench.sh compares batch signing with (this × cores). Prints

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* bench_tvs: the client half of tests/bench/tvs-bench.sh (not a test).
  *
  *   bench_tvs load HOST PORT CERT CLIENTS SECONDS

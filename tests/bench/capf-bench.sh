@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark of CAPF: not a test, it prints figures and checks nothing.
 #
 #   bash tests/bench/capf-bench.sh [BUILD_DIR]      (default: build)

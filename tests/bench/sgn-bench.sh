@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark of signed files: not a test, it prints figures and checks
 # nothing. The machine is shared and noisy, so every figure is compared with
 # a reference measured in the same run.

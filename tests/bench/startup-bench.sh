@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark of start-up cost: not a test, it prints figures and checks
 # nothing (issue 14, "Start fast").
 #

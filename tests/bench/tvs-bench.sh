@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Benchmark of the TVS server: not a test, it prints figures and checks
 # nothing.
 #

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The old tools' names have one table, src/aliases.def. The binary compiles
 # it in and CMake makes the symlinks from it; the copies written by hand
 # must say the same: the man-page symlinks in docs/, and the bash and zsh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # CAPF end to end through the reference tools' names: capfctl schedules,
 # capfd serves on 127.0.0.1, capfc plays the phone. Installs with RSA
 # 1024/2048/4096 and EC P-256/384/521, fetch, delete and none; password,

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # CAPF under faults: the server killed in the middle of sessions (the
 # database stays consistent, no half-written .pem, no temporary file), a
 # full disk while the .pem is written (nothing recorded, the phone told),

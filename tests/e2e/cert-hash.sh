@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ciscosec cert hash and certhash: the same text as the reference printed
 # (vectors/*.certhash-*.txt), and one-line errors.
 source "$(dirname "$0")/lib/common.bash"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ciscosec cert new and mkcert: the guide's four commands as written, each
 # file checked with openssl against the reference's profile (formats.md §6)
 # and used by the guide's tlvfile commands; bad input refused with nothing

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ciscosec cert show: the report for the reference's certificates (read at
 # fixed dates with faketime), fingerprints as openssl computes them, and
 # exit 1 for an expired, not yet valid or mismatched file.

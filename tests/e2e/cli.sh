@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The multicall front end: help, version, unknown commands, the link list,
 # and old names reached through `ciscosec NAME` as well as through links.
 source "$(dirname "$0")/lib/common.bash"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Bash completion (completions/ciscosec.bash): commands, verbs, options,
 # option values and files filtered by extension, for ciscosec and every
 # old name, driven the way bash drives it (COMP_WORDS, COMP_CWORD,

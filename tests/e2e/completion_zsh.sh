@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Zsh completion (completions/_ciscosec), in a real interactive zsh: lines
 # are typed into it through a pseudo-terminal, TAB pressed, and the matches
 # the completion system added are recorded (lib/zsh_complete.zsh). Then the

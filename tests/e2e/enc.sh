@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Encrypted configurations (issue 5): `ciscosec enc` and `enccnf` against the
 # reference's vector, the guide's command as written, round trips for device
 # keys of 1024, 2048 and 4096 bits around the AES block size, every file

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fleet encryption (issue 5): 200 phones in one call, each phone's
 # certificate found as DIR/SEP<MAC>.pem, one of them missing: the other 199
 # are built (one line each, in input order), the missing one is reported on

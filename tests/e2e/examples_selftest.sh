@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The documentation tests' own checks must fail on a misspelt command: a
 # command or verb that does not exist exits 2, which a man-page example may
 # expect for other reasons, and a block that tolerates the failure would

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Fault injection on real file systems (issue: hardening): a full disk, an
 # unwritable directory, an output name that is a directory, inputs that
 # vanish, key files that are a FIFO or a symlink loop. Every writing

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # docs/guide.md, run as written: its ```sh blocks, in order, with the
 # absolute paths it uses (/etc/..., /var/...) moved under a scratch root.
 # Before that, the root gets what a deployment already has: the phone's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # --json on every report: each document parses with a real JSON parser
 # (python3's json), carries the schema fields, and says what the text
 # report says; the exit statuses stay those of the text reports.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The man pages in docs/: each renders without a warning, has the sections
 # a page needs and a NAME that whatis understands; there is a page for
 # ciscosec, every command and every old name; each page documents the

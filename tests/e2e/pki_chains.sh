@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Certificates from a company CA, as openssl makes them: a root, an
 # intermediate and a leaf whose subject is only CN=pbx.example.com. cert
 # show lists the chain and the missing O and OU; tlv build takes the leaf

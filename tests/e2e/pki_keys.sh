@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Passphrase-protected private keys, as openssl writes them (PKCS#8 PBES2
 # with AES-256-CBC, and the traditional Proc-Type: 4,ENCRYPTED form) and as
 # `cert new --encrypt` writes them, read by every command that signs or

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # README.md's examples, run as written: the ```sh blocks between
 # "## Examples" and "## Exit status", in order, with /etc/... and /var/...
 # moved under a scratch root that holds what a deployment already has.

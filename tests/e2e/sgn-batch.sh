@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Batch signing: many files in one call, one line each in input order,
 # failures that do not stop the others, exit 2 if any failed.
 source "$(dirname "$0")/lib/common.bash"

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Every sgnfile command of the deployment guide (shared/seed/device-security.txt,
 # "sgnfile" section), as written there: several commands run together on one
 # line after their prompts, and line continuations flattened to "\ ", an

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Signed headers laid out as the reference never writes them, made from
 # DialTemplate.xml.sgn: fields in another order (Cisco's firmware headers
 # put the serial number before the issuer name) and a child that runs past

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ciscosec sgn remove, sgnfile --remove and stripsgn: the vectors' bodies
 # back, firmware headers, names refused; malformed files refused with one
 # line and no output; a failed build leaves an existing .sgn as it was.

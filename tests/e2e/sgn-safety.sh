@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Signed files are streamed and written safely: memory stays small for a
 # large body, a full disk or a kill never leaves a half-written file under
 # the final name, and an existing one stays as it was; an interrupt leaves

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # ciscosec sgn build and parse, and sgnfile, on the reference vectors:
 # byte-identical builds, identical parse reports, signature checks, usage
 # errors and the help text. (sgn-remove.sh: remove, stripsgn, malformed

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Start fast (issue 14): commands that read no XML and check no SRTP load
 # no XML library (expat, or libxml2 with the ICU and libstdc++ behind it)
 # and no libsrtp2 (nor NSS behind it). The dynamic loader says what it

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The services' systemd units as `cmake --install` puts them (into a
 # DESTDIR here, never the system): installed, pointing at the binary, hardened, reloading with SIGHUP, and with command lines that the
 # commands accept (run against a missing certificate, they fail on that

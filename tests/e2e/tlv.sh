@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # `ciscosec tlv` and `tlvfile`: the five reference trust lists rebuilt byte
 # for byte through both spellings, parsed as the reference printed them,
 # and every refusal with its exit status and one-line error.

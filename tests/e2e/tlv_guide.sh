@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Every `tlvfile` command of the device-security guide, as written there
 # (shared/seed/device-security.txt), must work unchanged through the
 # symlink. Only what cannot run in a test is rewritten: the absolute paths

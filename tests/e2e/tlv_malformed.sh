@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Hundreds of broken trust lists, made from the five vectors, through
 # `tlvfile --parse`: truncated at many offsets, length fields set to 0xFFFF,
 # header lengths that lie, bytes flipped, and things that are not files.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # TVS end to end through the reference tools' names: tvsctl manages a copy
 # of the reference database, tvsd serves it on 127.0.0.1 (and ::1) on a
 # port the kernel picks, and tvsc asks as a phone does: valid with roles

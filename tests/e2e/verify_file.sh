@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ciscosec verify file: trust lists and signed files as a phone judges
 # them, each rule met and then broken; files built here by ciscosec.
 source "$(dirname "$0")/lib/verify.bash" # before common.bash, which changes directory

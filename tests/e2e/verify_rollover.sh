@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ciscosec verify rollover: would a phone holding OLD accept NEW? Trust
 # lists built here by ciscosec from the vector certificates.
 source "$(dirname "$0")/lib/verify.bash" # before common.bash, which changes directory

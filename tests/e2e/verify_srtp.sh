@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ciscosec verify srtp on the system's libsrtp 2 (Debian's is built with
 # NSS, so the AES-GCM suites work too), and its version in --version.
 source "$(dirname "$0")/lib/verify.bash" # before common.bash, which changes directory

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ciscosec verify tftpboot: a provisioning directory built here with
 # ciscosec itself (trust lists, signed and encrypted configurations), first
 # good, then with each rule broken one at a time.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # ciscosec verify tls against real TLS servers on the loopback interface
 # (openssl s_server, a test-only dependency): the right certificate, a
 # wrong one (in the list, another role), an unlisted one, nothing

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # One vocabulary on the command line (docs/cli.md): the table names every
 # option the commands take, the ciscosec help texts leave out the short
 # letters it retires, and the old spellings still work.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: the CAPF codec on any bytes (decode, re-encode to
  * the same bytes, the typed and nested views), and the server's session
  * taking the bytes as the phone's answer to AUTH_REQ. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: certificate and private key loading, from PEM or DER,
  * and the name formatting that follows. */
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: encrypted configurations, header and decryption path,
  * with a fixed device key (tests/data/vectors/device.pem) so that inputs
  * derived from the vector reach the AES and digest checks. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: the signed header parser (.tlv, .sgn, .enc.sgn). */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: signed files (.sgn, .sha512) through the streaming
  * reader that parse and remove use: open, verify with a fixed certificate,
  * extract the body. The input is written to a scratch file first, since

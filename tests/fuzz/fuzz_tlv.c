@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: the TLV reader and its typed accessors on any bytes. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: whole trust lists, parsed and verified. */
 #include <stddef.h>
 #include <stdint.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: TVS messages, as the server meets them. The input is
  * cut into a frame by the engine's framing rule, decoded as a request and
  * as a response (whatever decodes must encode again), and answered from

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer harness: the XML module (src/lib/xml.c, expat), as its two
  * users call it: encryption, which writes the companion .sgn's body from a
  * phone's configuration, and verify tftpboot, which looks settings up in

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs every libFuzzer harness for a bounded time and fails on any crash,
 # leak or sanitizer report. CI runs it briefly; run it longer by hand:
 #

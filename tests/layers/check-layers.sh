@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Checks the built layers against the links CMakeLists.txt draws between
 # them (docs/architecture.md):
 #   - every symbol a layer's archive uses is its own, or defined by a layer

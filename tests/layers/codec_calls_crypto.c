@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A layering error on purpose: codec code calling crypto through a
  * declaration of its own, past the headers. Built only by the test
  * layers.codec_calls_crypto, which passes when linking with the codec

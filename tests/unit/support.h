@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Helpers shared by the unit tests. */
 #ifndef CISCOSEC_TEST_SUPPORT_H
 #define CISCOSEC_TEST_SUPPORT_H

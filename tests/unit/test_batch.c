@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The batch pool (src/batch.c): -j values, one line per file in input
  * order whatever order the jobs finish in, failures on stderr without
  * stopping the others, per-thread state, and outputs committed by the pool

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* cs_buf: growth, the sticky failed flag, strings, secret buffers, and the
  * small byte helpers beside it. */
 #include "support.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* CAPF: the codec on every recorded message (decode, encode, same bytes),
  * both sides' state machines replaying the conversations recorded from the
  * reference daemons (tests/data/services), the issued LSC against the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* certgen: certificates made like the reference's, field for field.
  *
  * Each generated certificate is parsed back with mbedTLS (cs_cert_parse)

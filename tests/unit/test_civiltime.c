@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Calendar arithmetic and RFC 3339 text (include/ciscosec/civiltime.h),
  * checked against gmtime over four centuries of first days of months and
  * the dates calendars get wrong. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The commands' shared front end (src/cli.c, cli_options.c, report.c):
  * messages on stderr, option parsing, verbs, the guides' flattened
  * continuations, and the printing of headers as the reference prints

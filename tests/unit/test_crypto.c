@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The crypto module: certificates and keys of every kind the vectors and
  * tests/data/keys hold, signing and verifying, digests, randomness. */
 #define _GNU_SOURCE /* memmem */

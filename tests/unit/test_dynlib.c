@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The run-time loader (dynlib.h): a missing library and a missing function
  * are named with the library's soname and Debian package, and nothing is
  * left loaded; a library loads once, every function resolved, including

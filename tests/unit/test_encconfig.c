@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Encrypted configurations: the ciphers on known answers, the padding at
  * every size around a block, device keys of 1024, 2048 and 4096 bits, the
  * reference's vector decrypted and its companion rebuilt byte for byte,

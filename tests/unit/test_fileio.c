@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Safe file handling: bounded reads, atomic outputs, and the build time. */
 #define _GNU_SOURCE /* mkdtemp, setenv */
 #include "support.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The signed header: parsing every vector, every truncation, hostile
  * layouts, the writer reproducing the reference byte for byte, and
  * signature checks. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JSON reports' building blocks (src/json.c): text from a file's bytes
  * under the one UTF-8 rule (jansson's too), hex, times, the header object and the
  * document written on stdout. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Bring-your-own-PKI inputs: encrypted private keys in the formats OpenSSL
  * writes (tests/data/keys/README.md says how each was made), the keys
  * cs_cert_generate encrypts, chain files in any order, and the subject

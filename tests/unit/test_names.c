@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Distinguished names as the Cisco files write them (formats.md §5). */
 #include "support.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The phone's acceptance rules (phone.h): each rule met by the reference
  * vectors, then broken one at a time on lists built (and re-signed) here
  * with the vectors' keys; signed files, updates, server certificates,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Every file under tests/data/vectors and tests/data/regressions through
  * every parser of untrusted bytes, each input in an exact-size heap block
  * so that the sanitizers catch any read past its end, and each parser's

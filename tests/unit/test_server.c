@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The server engine with a toy protocol (an echo of each frame, header
  * 4 bytes: u16 magic, u16 length): frames cut across records and packed
  * into one, a frame over the limit, the whole-session deadline against a

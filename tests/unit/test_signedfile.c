@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Signed files (.sgn, .sha512): building the vectors byte for byte from
  * their bodies, checking and stripping them, every truncation refused
  * cleanly, and outputs that never appear half written. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The SRTP checks (srtpcheck.h): libsrtp is loaded on demand, by the first
  * check, and the checks pass with the system's. */
 #include <string.h>

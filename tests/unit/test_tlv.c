@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The TLV codec: the reader on valid, truncated and lying input (every
  * prefix of real files, each in an exact-size heap block so ASan sees any
  * over-read), the typed accessors, and the writer. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Trust lists: the five reference vectors parsed, verified, truncated at
  * every byte and rebuilt byte for byte; records the reference never
  * writes; broken bodies. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* TVS: every message recorded from the reference daemons decodes and
  * encodes again to the same bytes; the server's answer to each recorded
  * request, from the recorded database, is the recorded answer; bad frames

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The XML module (xml.h): the rules every configuration is read under,
  * the wiping allocator on every path that reads one (encryption's
  * companion and verify tftpboot), and the companion written byte for

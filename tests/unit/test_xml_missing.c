@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The XML module when expat is missing: this test builds src/lib/xml.c
  * again, told to load an expat that is not installed (tests/CMakeLists.txt),
  * as a system without libexpat1 would run it. A parse fails with one line

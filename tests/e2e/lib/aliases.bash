@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The old tools' names, read from their one table, src/aliases.def (rows
 # "ALIAS(name, command, verb)"). Sourced by tests/e2e/lib/common.bash and by
 # .ci/extra.d/50-package.sh; CMake reads the same rows (cmake/Aliases.cmake).

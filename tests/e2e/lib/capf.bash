@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the CAPF end-to-end tests (source after common.bash): a capfd
 # on 127.0.0.1 (or CAPF_HOST, e.g. [::1]) and a port the kernel picks,
 # stopped on exit.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the end-to-end tests. CTest sets BIN (the directory holding
 # ciscosec and its symlinks), DATA (tests/data) and SRC (the source tree).
 set -euo pipefail

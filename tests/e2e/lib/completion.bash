@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the completion tests: sample files of every kind the
 # completions filter for, in the current directory.
 make_completion_samples() {

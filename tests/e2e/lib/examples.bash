@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the tests that run the commands of the documentation
 # (manpages.sh, guide.sh, readme.sh).
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the sgn end-to-end tests: facts about the reference vectors,
 # read from the reports the reference printed.
 V=$DATA/vectors

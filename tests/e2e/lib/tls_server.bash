@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # An openssl s_server on the loopback interface for the tests that need a
 # TLS server (after common.bash, which sets WORK): on a port picked at
 # random, ready when start_server returns, stopped on exit.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by the verify_*.sh tests (after common.bash).
 
 V=$DATA/vectors

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Completes command lines in a real interactive zsh and prints what the
 # completion offered: for each line read on stdin, one line
 #   LINE<TAB>MATCH<TAB>MATCH...
