@@ -86,6 +86,12 @@ bool cli_role_option(const struct option *longopts, int opt, uint16_t *role);
  * command was called as `ciscosec CMD VERB ...`. Returns the verb's index
  * in `verbs`, or -1 when argv[1] is not one of them. */
 int cli_take_verb(int *argc, char ***argv, const char *const *verbs);
+/* Whether the command line asks for help alone: argv[1] is --help, -h or
+ * -H (the reference tools' help letter). */
+bool cli_asks_help(int argc, char **argv);
+/* The usage error for a command called without one of its verbs: "a verb
+ * is required: serve, add, ... or enrol", from the same table. */
+int cli_verb_required(const cli_ctx *cli, const char *const *verbs);
 
 /* True for an argument made only of blanks: a guide's flattened line
  * continuation ("\ ") reaches the program as one, and the old tools

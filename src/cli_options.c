@@ -75,6 +75,26 @@ int cli_take_verb(int *argc, char ***argv, const char *const *verbs)
     return -1;
 }
 
+bool cli_asks_help(int argc, char **argv)
+{
+    return argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+                         strcmp(argv[1], "-H") == 0);
+}
+
+int cli_verb_required(const cli_ctx *cli, const char *const *verbs)
+{
+    char list[256] = "";
+    size_t used = 0;
+    for (int i = 0; verbs[i] != NULL && used < sizeof list; i++) {
+        const char *sep = i == 0 ? "" : verbs[i + 1] == NULL ? " or " : ", ";
+        int n = snprintf(list + used, sizeof list - used, "%s%s", sep, verbs[i]);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+    return cli_usage_error(cli, "a verb is required: %s", list);
+}
+
 const char *cli_old_letter(const cli_ctx *cli, const char *letter)
 {
     static const char blanks[] = "        ";

@@ -343,15 +343,12 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, capf_options *o
                         .host = "localhost"};
     /* capfd and capfc arrive with their verb put in; capfctl without one. */
     int verb = cli_take_verb(&argc, &argv, verbs);
-    if (!cli->legacy && verb < 0 && argc == 2 &&
-        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-         strcmp(argv[1], "-H") == 0)) {
+    if (!cli->legacy && verb < 0 && cli_asks_help(argc, argv)) {
         usage(cli);
         return -1;
     }
     if (!cli->legacy && verb < 0)
-        return cli_usage_error(cli, "a verb is required: serve, add, list, show, export, "
-                                    "remove or enrol");
+        return cli_verb_required(cli, verbs);
     o->action = verb >= 0 ? (enum action)(ACT_SERVE + verb) : ACT_NONE;
     static const cli_options serve = {"A:i:v:d:p:t:L:", serve_long, parse_serve_option, usage};
     static const cli_options ctl = {"li:f:d:n:p:cb:E:r:e:", ctl_long, parse_ctl_option, usage};

@@ -421,10 +421,9 @@ int cmd_cert(int argc, char **argv, const cli_ctx *cli)
     default:
         break;
     }
-    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-                      strcmp(argv[1], "-H") == 0)) {
+    if (cli_asks_help(argc, argv)) {
         usage(cli);
         return cli_finish(cli, CS_OK);
     }
-    return cli_usage_error(cli, "expected new, hash or show");
+    return cli_verb_required(cli, verbs);
 }

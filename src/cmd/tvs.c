@@ -250,15 +250,12 @@ static int parse_args(int argc, char **argv, const cli_ctx *cli, tvs_options *o)
                        .device = DEFAULT_DEVICE};
     /* tvsd and tvsc arrive with their verb put in; tvsctl without one. */
     int verb = cli_take_verb(&argc, &argv, verbs);
-    if (!cli->legacy && verb < 0 && argc >= 2 &&
-        (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-         strcmp(argv[1], "-H") == 0)) {
+    if (!cli->legacy && verb < 0 && cli_asks_help(argc, argv)) {
         usage(cli);
         return -1;
     }
     if (!cli->legacy && verb < 0)
-        return cli_usage_error(cli, "a verb is required: serve, add, list, show, export, "
-                                    "remove or query");
+        return cli_verb_required(cli, verbs);
     o->action = action_of(verb);
     static const cli_options serve = {"T:p:t:L:", serve_long, parse_serve_option, usage};
     static const cli_options ctl = {"la:r:d:e:L:sctCPAT", ctl_long, parse_ctl_option, usage};

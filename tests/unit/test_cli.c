@@ -176,6 +176,28 @@ static void test_old_letter(void **state)
     assert_string_equal(cli_old_letter(&now, ""), "");
 }
 
+/* Help alone is asked for with --help, -h or -H; a missing verb is named
+ * from the command's own table. */
+static void test_help_and_missing_verb(void **state)
+{
+    (void)state;
+    char prog[] = "x", help[] = "--help", h[] = "-H", other[] = "list";
+    char *asks[] = {prog, help}, *asks_old[] = {prog, h}, *not [] = {prog, other};
+    assert_true(cli_asks_help(2, asks));
+    assert_true(cli_asks_help(2, asks_old));
+    assert_false(cli_asks_help(2, not ));
+    assert_false(cli_asks_help(1, asks));
+    static const char *const verbs[] = {"serve", "add", "enrol", NULL};
+    const cli_ctx capf = {.prog = "ciscosec capf"};
+    test_capture c;
+    test_capture_start(&c, 2);
+    int rc = cli_verb_required(&capf, verbs);
+    char *text = test_capture_stop(&c);
+    assert_int_equal(rc, CS_ERROR);
+    assert_non_null(strstr(text, "a verb is required: serve, add or enrol"));
+    free(text);
+}
+
 /* Control bytes escaped, the rest as it is; hex in lower case. */
 static void test_text_and_hex(void **state)
 {
@@ -229,8 +251,8 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_messages),      cmocka_unit_test(test_verdicts),
         cmocka_unit_test(test_parse_options), cmocka_unit_test(test_verbs_and_blanks),
-        cmocka_unit_test(test_old_letter),    cmocka_unit_test(test_text_and_hex),
-        cmocka_unit_test(test_header_report),
+        cmocka_unit_test(test_old_letter),    cmocka_unit_test(test_help_and_missing_verb),
+        cmocka_unit_test(test_text_and_hex),  cmocka_unit_test(test_header_report),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
