@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* A TLS client that connects to a server the way a phone does and brings
  * back what the phone would judge: the server's certificate, the protocol
- * version and the cipher suite.
+ * version and the cipher suite. The probe owns the connection and the
+ * report; the handshake is crypto's (tlshandshake.h).
  *
  * The handshake accepts any server certificate: whether a phone trusts it
  * depends on its trust list, which the caller checks afterwards
@@ -12,6 +13,7 @@
 #include "ciscosec/buf.h"
 #include "ciscosec/crypto.h"
 #include "ciscosec/error.h"
+#include "ciscosec/tlshandshake.h"
 
 #define CS_TLS_DEFAULT_TIMEOUT_MS 10000u
 
@@ -25,14 +27,6 @@ typedef struct cs_tls_target {
     const cs_cert *client_cert;
     const cs_key *client_key;
 } cs_tls_target;
-
-/* Whether the server asked for a client certificate. */
-typedef enum cs_tls_demand {
-    CS_TLS_DEMAND_UNKNOWN, /* mbedTLS built without debug messages, or no
-                              handshake got that far */
-    CS_TLS_DEMAND_NONE,
-    CS_TLS_DEMAND_ASKED
-} cs_tls_demand;
 
 typedef struct cs_tls_result {
     cs_buf peer_cert;                 /* the server's certificate, DER */

@@ -22,7 +22,6 @@
 
 #include "ciscosec/certgen.h"
 #include "ciscosec/crypto.h"
-#include "ciscosec/tlsprobe.h"
 
 #ifndef MBEDTLS_PRIVATE
 #define MBEDTLS_PRIVATE(member) member
@@ -59,12 +58,8 @@ bool crypto_crt_signed_by(const mbedtls_x509_crt *c, const mbedtls_x509_crt *iss
 /* cs_fail with mbedTLS's description of mbed_rc appended. */
 int crypto_fail(cs_error *err, int status, int mbed_rc, const char *what);
 
-/* TLS plumbing shared by the probe (tls.c), the services' sessions
- * (tlsserver.c) and their client (tlsclient.c). */
-/* A TCP connection with the target's time limit; address receives the
- * numeric address connected to. The socket is left blocking. */
-int crypto_connect_tcp(const cs_tls_target *t, int *fd_out, char *address, size_t size,
-                       cs_error *err);
+/* TLS plumbing shared by the probe's handshake (tlshandshake.c), the
+ * services' sessions (tlsserver.c) and their client (tlsclient.c). */
 /* mbedTLS bio callbacks on the int descriptor ctx points to: send with
  * MSG_NOSIGNAL (a closed peer is an error, not SIGPIPE) and recv, with
  * EAGAIN as WANT_WRITE/WANT_READ. */

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "ciscosec/tcp.h"
 #include "ciscosec/tlsserver.h"
 
 struct cs_tls_client {
@@ -127,9 +128,9 @@ static int start(struct cs_tls_client *c, const cs_tls_client_options *o, cs_err
         rc = configure_client(c, o, err);
     if (rc != CS_OK)
         return rc;
-    cs_tls_target target = {.host = o->host, .port = o->port, .timeout_ms = o->timeout_ms};
     char address[64];
-    if ((rc = crypto_connect_tcp(&target, &c->fd, address, sizeof address, err)) != CS_OK)
+    if ((rc = cs_tcp_connect(o->host, o->port, o->timeout_ms, &c->fd, address, sizeof address,
+                             err)) != CS_OK)
         return rc;
     (void)fcntl(c->fd, F_SETFL, fcntl(c->fd, F_GETFL) | O_NONBLOCK);
     int one = 1;
