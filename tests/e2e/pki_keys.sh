@@ -80,8 +80,12 @@ if command -v script >/dev/null && command -v timeout >/dev/null; then
     at_terminal() { # INPUT COMMAND: runs COMMAND on a pseudo-terminal fed INPUT
         local input=$1
         shift
+        # Typed once the prompt is up (the prompt flushes what came before):
+        # a second, or ten under valgrind, whose start alone takes seconds.
+        local delay=1
+        [[ ${CISCOSEC_VALGRIND:-0} == 1 ]] && delay=10
         (
-            sleep 1
+            sleep "$delay"
             printf "$input"
         ) | timeout 60 script -qec "$*" /dev/null
     }
