@@ -46,6 +46,12 @@ static int pk_parse(mbedtls_pk_context *pk, const uint8_t *data, size_t len, cs_
     int mrc = crypto_pk_parse(pk, data, len, passphrase);
     if (mrc == MBEDTLS_ERR_PK_PASSWORD_REQUIRED && passphrase.data != NULL)
         mrc = MBEDTLS_ERR_PK_PASSWORD_MISMATCH;
+    /* A wrong passphrase can also decrypt to padding that passes and a key
+     * that does not parse (mbedTLS 3.x reports an ASN.1 error then). */
+    bool pem_text = len > 0 && data[len - 1] == '\0';
+    if (mrc != 0 && passphrase.data != NULL && pem_text &&
+        cs_key_pem_is_encrypted((const char *)data))
+        mrc = MBEDTLS_ERR_PK_PASSWORD_MISMATCH;
     return mrc == 0 ? CS_OK : key_parse_fail(mrc, err);
 }
 
