@@ -5,6 +5,12 @@
 #   start_capfd [CAPFD-ARGS...] DATABASE [CERTDIR]: sets PORT and CAPFD_PID;
 #   the server's log is $WORK/capfd.log.
 
+# Both CAPF tests need the sqlite3 and openssl tools.
+if ! command -v sqlite3 >/dev/null || ! command -v openssl >/dev/null; then
+    echo "SKIP: needs sqlite3 and openssl"
+    exit 77
+fi
+
 CAPFD_PID=
 PORT=
 CAPF_HOST=127.0.0.1
